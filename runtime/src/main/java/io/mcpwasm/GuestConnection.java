@@ -1,0 +1,140 @@
+package io.mcpwasm;
+
+import io.mcpwasm.ServerFailedException.FailureKind;
+import io.mcpwasm.internal.GuestProcess;
+import io.mcpwasm.wasi.Grants;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * A raw line connection to a running guest, for hosts that speak MCP themselves (such as the official MCP Java
+ * SDK through an adapter): the host sends JSON-RPC messages and receives every line the guest writes, in order.
+ * No MCP logic runs here; the sandbox, limits and fault handling are the same as for {@link McpServer}.
+ * Obtain one from {@link McpModule#connect}.
+ *
+ * <p>Threading: {@link #send} is thread-safe and never blocks. Inbound messages and the final close notice are
+ * delivered one at a time, in order, on the runtime's event threads (never on the guest's thread).
+ */
+public final class GuestConnection implements AutoCloseable {
+    private final String name;
+    private final GuestProcess process;
+    private final SerialExecutor inbound;
+    private final Duration closeGrace;
+    private volatile boolean closed;
+
+    private GuestConnection(String name, GuestProcess process, SerialExecutor inbound, Duration closeGrace) {
+        this.name = name;
+        this.process = process;
+        this.inbound = inbound;
+        this.closeGrace = closeGrace;
+    }
+
+    static GuestConnection open(McpModule module, Grants grants, ServerOptions options, Consumer<String> onMessage,
+                                Consumer<ServerFailedException> onClosed) {
+        McpRuntime runtime = module.runtime();
+        SerialExecutor inbound = new SerialExecutor(runtime.events());
+        var limits = grants.limits();
+        int maxMessage = (int) Math.min(Integer.MAX_VALUE, limits.maxMessageBytes());
+        long pages = Math.max(1, Math.min(65536, (limits.memoryBytes() + 65535) / 65536));
+        GuestProcess process = new GuestProcess(module.name(), module.wasmModule(), module.machineFactory(),
+                (int) pages, maxMessage, runtime.guestStackSize(), grants::applyTo,
+                (b, off, len) -> {
+                    String line = new String(b, off, len, StandardCharsets.UTF_8);
+                    inbound.execute(() -> onMessage.accept(line));
+                },
+                exit -> {
+                    ServerFailedException f = exit.clean() ? null
+                            : new ServerFailedException(module.name(), exit.kind(), exit.message(), exit.cause());
+                    inbound.execute(() -> onClosed.accept(f));
+                });
+        GuestConnection c = new GuestConnection(module.name(), process, inbound, options.closeGrace());
+        process.start();
+        return c;
+    }
+
+    /** The server's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Sends one JSON-RPC message; it must not contain a newline (JSON text never needs one). */
+    public void send(String jsonMessage) {
+        Objects.requireNonNull(jsonMessage, "jsonMessage");
+        if (jsonMessage.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("a stdio MCP message must not contain a newline");
+        }
+        if (closed) {
+            throw new ServerFailedException(name, FailureKind.CLOSED, "connection to '" + name + "' is closed", null);
+        }
+        byte[] bytes = (jsonMessage + "\n").getBytes(StandardCharsets.UTF_8);
+        process.send(bytes);
+    }
+
+    /** True until the guest has stopped. */
+    public boolean isOpen() {
+        return process.isAlive() && !closed;
+    }
+
+    /** Closes stdin, waits up to the close grace for the guest to exit, then interrupts it. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        process.closeInput();
+        try {
+            if (!process.awaitExit(closeGrace)) {
+                process.abort(FailureKind.CLOSED, "closed", null);
+                process.awaitExit(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.abort(FailureKind.CLOSED, "closed", null);
+        }
+    }
+
+    /** Runs tasks one at a time, in submission order, on a shared executor. */
+    static final class SerialExecutor implements Executor {
+        private final Executor delegate;
+        private final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+        private boolean running;
+
+        SerialExecutor(Executor delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            synchronized (tasks) {
+                tasks.add(task);
+                if (running) {
+                    return;
+                }
+                running = true;
+            }
+            delegate.execute(this::drain);
+        }
+
+        private void drain() {
+            while (true) {
+                Runnable next;
+                synchronized (tasks) {
+                    next = tasks.poll();
+                    if (next == null) {
+                        running = false;
+                        return;
+                    }
+                }
+                try {
+                    next.run();
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(GuestConnection.class).warn("inbound handler failed", e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.mcpwasm;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.WasmModule;
+import io.mcpwasm.wasi.Grants;
+import io.mcpwasm.wasi.HostPolicy;
+import io.mcpwasm.wasi.Manifest;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A parsed and compiled MCP server module: expensive to make, cheap to start many times, thread-safe.
+ * Obtain one from {@link McpRuntime#load}. Each {@link #start} runs a new, isolated instance with the
+ * capabilities that are both declared in the module's manifest and allowed by the host policy.
+ */
+public final class McpModule {
+    private final McpRuntime runtime;
+    private final String source;
+    private final String name;
+    private final Manifest manifest;
+    private final WasmModule module;
+    private final Function<Instance, Machine> machineFactory;
+
+    McpModule(McpRuntime runtime, String source, String name, Manifest manifest, WasmModule module,
+              Function<Instance, Machine> machineFactory) {
+        this.runtime = runtime;
+        this.source = source;
+        this.name = name;
+        this.manifest = manifest;
+        this.module = module;
+        this.machineFactory = machineFactory;
+    }
+
+    /** The server's name: from its manifest, else from the file or name it was loaded under. */
+    public String name() {
+        return name;
+    }
+
+    /** Where it was loaded from. */
+    public String source() {
+        return source;
+    }
+
+    /** What the module declares it needs; empty when it carries no manifest (it is then granted nothing). */
+    public Optional<Manifest> manifest() {
+        return Optional.ofNullable(manifest);
+    }
+
+    /** Starts an instance with default {@link ServerOptions}. Blocks until the MCP handshake is done. */
+    public McpServer start(HostPolicy policy) {
+        return start(policy, ServerOptions.defaults());
+    }
+
+    /**
+     * Starts an instance: resolves grants (manifest ∩ policy), instantiates the module on its own thread and
+     * performs the MCP handshake.
+     *
+     * @throws io.mcpwasm.wasi.CapabilityDeniedException when the policy refuses a capability the manifest requires
+     * @throws ServerFailedException when the guest fails to start or to complete the handshake
+     */
+    public McpServer start(HostPolicy policy, ServerOptions options) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(options, "options");
+        runtime.ensureOpen();
+        return McpServer.start(this, policy, options);
+    }
+
+    /**
+     * Starts an instance and connects to it raw: no MCP handshake is made; the caller speaks JSON-RPC itself.
+     * For adapters to other MCP client libraries.
+     *
+     * @param onMessage told of every line the guest writes, in order, on an event thread
+     * @param onClosed  told once when the guest stops: with null after a clean exit, else with the failure
+     */
+    public GuestConnection connect(HostPolicy policy, Consumer<String> onMessage,
+                                   Consumer<ServerFailedException> onClosed) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(onMessage, "onMessage");
+        Objects.requireNonNull(onClosed, "onClosed");
+        runtime.ensureOpen();
+        Manifest m = manifest != null ? manifest : Manifest.empty(name);
+        Grants grants = Grants.resolve(m, policy, runtime.auditListener());
+        return GuestConnection.open(this, grants, ServerOptions.defaults(), onMessage, onClosed);
+    }
+
+    McpRuntime runtime() {
+        return runtime;
+    }
+
+    WasmModule wasmModule() {
+        return module;
+    }
+
+    Function<Instance, Machine> machineFactory() {
+        return machineFactory;
+    }
+
+    Manifest manifestOrNull() {
+        return manifest;
+    }
+
+    @Override
+    public String toString() {
+        return "McpModule[" + name + " from " + source + "]";
+    }
+}

@@ -1,0 +1,327 @@
+package io.mcpwasm;
+
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import io.mcpwasm.internal.DiskCompileCache;
+import io.mcpwasm.internal.ModuleCompiler;
+import io.mcpwasm.internal.ModuleChecks;
+import io.mcpwasm.wasi.AuditListener;
+import io.mcpwasm.wasi.Manifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point: loads MCP servers compiled to WebAssembly ({@code wasm32-wasip1} command modules that speak
+ * MCP over stdin/stdout) and runs them inside this JVM. Holds the compile cache and the threads that serve
+ * every server it starts. Create one per application and share it; it is thread-safe.
+ *
+ * <pre>{@code
+ * try (McpRuntime runtime = McpRuntime.create()) {
+ *     McpModule module = runtime.load(Path.of("workspace.wasm"));        // parse + compile, once
+ *     HostPolicy policy = HostPolicy.builder().mount("/workspace", Path.of("docs")).build();
+ *     try (McpServer server = module.start(policy)) {                    // instantiate + initialize
+ *         ToolResult r = server.call("read_file", Map.of("path", "README.md"));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Defaults: compiled classes are cached on disk in the user's cache directory ({@code $XDG_CACHE_HOME/mcpwasm}
+ * or {@code ~/.cache/mcpwasm}; {@code ~/Library/Caches/mcpwasm} on macOS; {@code %LOCALAPPDATA%\mcpwasm} on
+ * Windows); each guest runs on its own platform thread with a 16 MiB stack; guests are compiled to JVM bytecode
+ * (functions too large for the JVM run on the interpreter and are logged); audit events are logged through slf4j
+ * (logger {@code io.mcpwasm.audit}) and go to no listener.
+ *
+ * <p>Performance: generated methods over 8000 bytes of bytecode are JIT-compiled only when the JVM runs with
+ * {@code -XX:-DontCompileHugeMethods}; large guests run several times faster with it.
+ *
+ * <p>Errors: {@link ModuleLoadException} for a missing, unreadable, malformed or non-WASI module.
+ */
+public final class McpRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(McpRuntime.class);
+    static final String CHICORY_VERSION = chicoryVersion();
+
+    private final DiskCompileCache cache;
+    private final long guestStackSize;
+    private final boolean interpretOnly;
+    private final AuditListener auditListener;
+    private final ExecutorService events;
+    private final ScheduledExecutorService timer;
+    private final Set<McpServer> servers = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private McpRuntime(Builder b) {
+        this.cache = b.cacheEnabled ? new DiskCompileCache(
+                (b.cacheDirectory != null ? b.cacheDirectory : defaultCacheDirectory())
+                        .resolve("compiled").resolve("chicory-" + CHICORY_VERSION)) : null;
+        this.guestStackSize = b.guestStackSize;
+        this.interpretOnly = b.interpretOnly;
+        this.auditListener = b.auditListener;
+        this.events = Executors.newCachedThreadPool(daemonThreads("mcpwasm-events-"));
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemonThreads("mcpwasm-timer-"));
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+    }
+
+    /** A runtime with every default (see the class comment). */
+    public static McpRuntime create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Loads a module from a file. A manifest is read from the module's {@code mcpwasm.manifest} custom section,
+     * or else from a sidecar file {@code <name>.manifest.json} beside it; a module with neither is granted nothing.
+     */
+    public McpModule load(Path wasm) {
+        Objects.requireNonNull(wasm, "wasm");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(wasm);
+        } catch (NoSuchFileException e) {
+            throw new ModuleLoadException(wasm.toString(), "no such file");
+        } catch (IOException e) {
+            throw new ModuleLoadException(wasm.toString(), "cannot read: " + e.getMessage(), e);
+        }
+        String fileName = wasm.getFileName().toString();
+        String base = fileName.endsWith(".wasm") ? fileName.substring(0, fileName.length() - 5) : fileName;
+        Path sidecar = wasm.resolveSibling(base + ".manifest.json");
+        Manifest sidecarManifest = null;
+        if (Files.isRegularFile(sidecar)) {
+            try {
+                sidecarManifest = Manifest.parse(Files.readAllBytes(sidecar));
+            } catch (IOException e) {
+                throw new ModuleLoadException(sidecar.toString(), "cannot read manifest: " + e.getMessage(), e);
+            }
+        }
+        return define(wasm.toString(), base, bytes, sidecarManifest);
+    }
+
+    /** Loads a module from bytes; {@code name} names it in errors and logs until its manifest names it. */
+    public McpModule load(byte[] wasm, String name) {
+        Objects.requireNonNull(wasm, "wasm");
+        Objects.requireNonNull(name, "name");
+        return define(name, name, wasm.clone(), null);
+    }
+
+    /** Loads a module from a stream (read to its end, not closed). */
+    public McpModule load(InputStream wasm, String name) {
+        Objects.requireNonNull(wasm, "wasm");
+        Objects.requireNonNull(name, "name");
+        try {
+            return define(name, name, wasm.readAllBytes(), null);
+        } catch (IOException e) {
+            throw new ModuleLoadException(name, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a module from a class-path resource, e.g. {@code "servers/workspace.wasm"}. */
+    public McpModule loadResource(String resource) {
+        Objects.requireNonNull(resource, "resource");
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = McpRuntime.class.getClassLoader();
+        }
+        String path = resource.startsWith("/") ? resource.substring(1) : resource;
+        try (InputStream in = loader.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new ModuleLoadException("classpath:" + path, "no such resource");
+            }
+            String base = path.substring(path.lastIndexOf('/') + 1).replaceFirst("\\.wasm$", "");
+            return define("classpath:" + path, base, in.readAllBytes(), null);
+        } catch (IOException e) {
+            throw new ModuleLoadException("classpath:" + path, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private McpModule define(String source, String fallbackName, byte[] bytes, Manifest sidecar) {
+        ensureOpen();
+        Manifest manifest;
+        try {
+            manifest = Manifest.fromWasm(bytes).orElse(sidecar);
+        } catch (RuntimeException e) {
+            throw new ModuleLoadException(source, e.getMessage(), e);
+        }
+        WasmModule module;
+        try {
+            module = Parser.parse(bytes);
+        } catch (ChicoryException | IllegalArgumentException e) {
+            throw new ModuleLoadException(source, "not a valid WebAssembly module: " + e.getMessage(), e);
+        }
+        String problem = ModuleChecks.wasiCommandProblem(module);
+        if (problem != null) {
+            throw new ModuleLoadException(source, problem);
+        }
+        String name = manifest != null ? manifest.name() : ModuleChecks.safeName(fallbackName);
+        long started = System.nanoTime();
+        var factory = interpretOnly ? null : compile(source, module, name);
+        LOG.debug("module '{}' from {} ready in {} ms ({})", name, source, (System.nanoTime() - started) / 1_000_000,
+                interpretOnly ? "interpreter" : "compiled");
+        return new McpModule(this, source, name, manifest, module, factory);
+    }
+
+    private java.util.function.Function<com.dylibso.chicory.runtime.Instance, com.dylibso.chicory.runtime.Machine>
+            compile(String source, WasmModule module, String name) {
+        try {
+            return ModuleCompiler.compile(module, cache, name);
+        } catch (RuntimeException e) {
+            throw new ModuleLoadException(source, "cannot compile: " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes every server this runtime started and stops its threads. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (McpServer server : servers) {
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing server '{}' failed", server.name(), e);
+            }
+        }
+        timer.shutdownNow();
+        events.shutdown();
+    }
+
+    /** Where compiled modules are cached, or null when the disk cache is off. */
+    public Path compileCacheDirectory() {
+        return cache == null ? null : cache.directory();
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this McpRuntime is closed");
+        }
+    }
+
+    void register(McpServer server) {
+        servers.add(server);
+    }
+
+    void unregister(McpServer server) {
+        servers.remove(server);
+    }
+
+    long guestStackSize() {
+        return guestStackSize;
+    }
+
+    AuditListener auditListener() {
+        return auditListener;
+    }
+
+    ExecutorService events() {
+        return events;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    static Path defaultCacheDirectory() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String home = System.getProperty("user.home");
+        if (os.contains("win")) {
+            String local = System.getenv("LOCALAPPDATA");
+            return Path.of(local != null ? local : home, "mcpwasm");
+        }
+        if (os.contains("mac")) {
+            return Path.of(home, "Library", "Caches", "mcpwasm");
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return xdg != null && !xdg.isBlank() ? Path.of(xdg, "mcpwasm") : Path.of(home, ".cache", "mcpwasm");
+    }
+
+    private static String chicoryVersion() {
+        try (InputStream in = McpRuntime.class.getResourceAsStream("/io/mcpwasm/runtime.properties")) {
+            var p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("chicory.version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Builds a {@link McpRuntime}; see the class comment for defaults. */
+    public static final class Builder {
+        private boolean cacheEnabled = true;
+        private Path cacheDirectory;
+        private long guestStackSize = 16L << 20;
+        private boolean interpretOnly;
+        private AuditListener auditListener = AuditListener.NONE;
+
+        private Builder() {}
+
+        /** Keeps compiled modules in this directory (created when needed) instead of the user's cache directory. */
+        public Builder compileCache(Path directory) {
+            this.cacheDirectory = Objects.requireNonNull(directory, "directory");
+            this.cacheEnabled = true;
+            return this;
+        }
+
+        /** Compiles every module in memory only, every time this JVM loads it. */
+        public Builder noCompileCache() {
+            this.cacheEnabled = false;
+            return this;
+        }
+
+        /** Stack size of each guest thread; deep guest recursion needs more. */
+        public Builder guestStackSize(long bytes) {
+            if (bytes < 256 * 1024) {
+                throw new IllegalArgumentException("guestStackSize must be at least 256 KiB, was " + bytes);
+            }
+            this.guestStackSize = bytes;
+            return this;
+        }
+
+        /** Runs guests on Chicory's interpreter instead of compiling them (slow; for comparison and debugging). */
+        public Builder interpreterOnly() {
+            this.interpretOnly = true;
+            return this;
+        }
+
+        /** Receives every capability decision of every server this runtime starts. */
+        public Builder auditListener(AuditListener listener) {
+            this.auditListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public McpRuntime build() {
+            return new McpRuntime(this);
+        }
+    }
+}

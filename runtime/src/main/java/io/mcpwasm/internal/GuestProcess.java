@@ -1,0 +1,237 @@
+package io.mcpwasm.internal;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.TrapException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import io.mcpwasm.ServerFailedException.FailureKind;
+import io.mcpwasm.wasi.GuestExitException;
+import io.mcpwasm.wasi.GuestInput;
+import io.mcpwasm.wasi.WasiHost;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running guest: a WASI command module executing {@code _start} on its own platform thread, the only thread
+ * that ever touches its Chicory {@link Instance}. Stdin is an in-memory queue the host writes; stdout is split
+ * into lines on the guest thread and handed to a sink; stderr lines are logged under {@code mcpwasm.server.<name>}.
+ *
+ * <p>When the guest stops, for whatever reason, {@link Exit} says why exactly once.
+ */
+public final class GuestProcess {
+    private static final Logger LOG = LoggerFactory.getLogger(GuestProcess.class);
+    private static final int MAX_STDERR_LINE = 16 * 1024;
+
+    /** How and why the guest stopped. {@code kind} is null for a clean exit (code 0 after stdin closed). */
+    public record Exit(FailureKind kind, String message, Throwable cause, int exitCode) {
+        public boolean clean() {
+            return kind == null;
+        }
+    }
+
+    /** Raised on the guest thread to unwind it when the host has already decided it failed. */
+    static final class HostAbort extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HostAbort() {
+            super("guest stopped by the host", null, false, false);
+        }
+    }
+
+    private final String name;
+    private final GuestInput stdin = new GuestInput();
+    private final Thread thread;
+    private final CountDownLatch exited = new CountDownLatch(1);
+    private final Logger guestLog;
+    private volatile Exit hostDecision;
+    private volatile boolean closing;
+    private volatile CappedMemory memory;
+
+    /**
+     * @param configureHost fills in the WASI host (mounts, env, secrets, audit) from the server's grants
+     * @param lineSink      receives each stdout line on the guest thread
+     * @param onExit        told once, on the guest thread, when the guest has stopped
+     */
+    public GuestProcess(String name, WasmModule module, Function<Instance, Machine> machineFactory,
+                        int memoryCapPages, int maxMessageBytes, long stackSize,
+                        Consumer<WasiHost.Builder> configureHost, LineSplitter.LineSink lineSink,
+                        Consumer<Exit> onExit) {
+        this.name = name;
+        this.guestLog = LoggerFactory.getLogger("mcpwasm.server." + name);
+        LineSplitter stdout = new LineSplitter(maxMessageBytes, lineSink, (b, off, len) -> {
+            abort(FailureKind.MESSAGE_TOO_LARGE,
+                    "server '" + name + "' wrote a message over the limit of " + maxMessageBytes + " bytes", null);
+            throw new HostAbort();
+        });
+        LineSplitter stderr = new LineSplitter(MAX_STDERR_LINE,
+                (b, off, len) -> guestLog.info("{}", new String(b, off, len, StandardCharsets.UTF_8)),
+                (b, off, len) -> guestLog.info("{}...", new String(b, off, len, StandardCharsets.UTF_8)));
+        this.thread = new Thread(null, () -> run(module, machineFactory, memoryCapPages, configureHost,
+                stdout, stderr, onExit), "mcpwasm-" + name, stackSize);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Queues bytes on the guest's stdin; never blocks. */
+    public void send(byte[] bytes) {
+        stdin.write(bytes);
+    }
+
+    /** Closes the guest's stdin: it reads EOF after what is queued, which tells an MCP server to exit. */
+    public void closeInput() {
+        closing = true;
+        stdin.close();
+    }
+
+    /**
+     * Records the host's verdict (the first one wins) and interrupts the guest thread, which unwinds the guest
+     * at its next call, loop back-edge or blocking WASI call; safe to call from the guest thread itself.
+     */
+    public void abort(FailureKind kind, String message, Throwable cause) {
+        if (hostDecision == null) {
+            hostDecision = new Exit(kind, message, cause, -1);
+        }
+        thread.interrupt();
+    }
+
+    /** True while the guest runs code, false while it waits for input or a timer (or has stopped). */
+    public boolean busy() {
+        return thread.getState() == Thread.State.RUNNABLE;
+    }
+
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return exited.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public boolean onGuestThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void run(WasmModule module, Function<Instance, Machine> machineFactory, int capPages,
+                     Consumer<WasiHost.Builder> configureHost, LineSplitter stdout, LineSplitter stderr,
+                     Consumer<Exit> onExit) {
+        Exit exit;
+        WasiHost host = null;
+        try {
+            WasiHost.Builder builder = WasiHost.builder(name).stdin(stdin).stdout(stdout).stderr(stderr);
+            configureHost.accept(builder);
+            host = builder.build();
+            int declared = module.memorySection().map(s -> s.memoryCount() > 0 ? s.getMemory(0).limits().initialPages() : 0)
+                    .orElse(0);
+            if (declared > capPages) {
+                throw new StartRefused("module '" + name + "' declares " + declared
+                        + " initial memory pages, over the cap of " + capPages + " pages");
+            }
+            Instance.builder(module)
+                    .withImportValues(host.toImportValues())
+                    .withMachineFactory(machineFactory)
+                    .withMemoryLimits(new MemoryLimits(declared, capPages))
+                    .withMemoryFactory(limits -> memory = new CappedMemory(limits))
+                    .build();
+            exit = closing ? new Exit(null, "guest returned from _start", null, 0)
+                    : new Exit(FailureKind.EXIT, "server '" + name + "' returned from _start unexpectedly", null, 0);
+        } catch (Throwable t) {
+            exit = classify(t);
+        } finally {
+            stdout.flush();
+            stderr.flush();
+            if (host != null) {
+                host.close();
+            }
+        }
+        Exit decided = hostDecision;
+        if (decided != null) {
+            exit = decided;
+        }
+        LOG.debug("server '{}' stopped: {}", name, exit);
+        try {
+            onExit.accept(exit);
+        } finally {
+            exited.countDown();
+        }
+    }
+
+    private Exit classify(Throwable t) {
+        CappedMemory m = memory;
+        boolean memoryRefused = m != null && m.refusedGrowPages() > 0;
+        String who = "server '" + name + "'";
+        if (t instanceof GuestExitException e) {
+            if (e.exitCode() == 0 && closing) {
+                return new Exit(null, "exited with code 0", null, 0);
+            }
+            if (memoryRefused) {
+                return oom(who, m, e);
+            }
+            return new Exit(FailureKind.EXIT, who + " exited with code " + e.exitCode(), e, e.exitCode());
+        }
+        if (t instanceof StartRefused) {
+            return new Exit(FailureKind.START_FAILED, t.getMessage(), t, -1);
+        }
+        if (t instanceof HostAbort || t instanceof ChicoryInterruptedException || hasCause(t, InterruptedException.class)) {
+            if (closing) {
+                return new Exit(null, "stopped while closing", null, -1);
+            }
+            return new Exit(FailureKind.UNRESPONSIVE, who + " was interrupted by the host", t, -1);
+        }
+        if (t instanceof StackOverflowError
+                || (t instanceof ChicoryException && String.valueOf(t.getMessage()).contains("call stack exhausted"))) {
+            return new Exit(FailureKind.STACK_EXHAUSTED, who + " exhausted its call stack", t, -1);
+        }
+        if (t instanceof TrapException) {
+            if (memoryRefused) {
+                return oom(who, m, t);
+            }
+            return new Exit(FailureKind.TRAP, who + " trapped: " + t.getMessage(), t, -1);
+        }
+        if (t instanceof OutOfMemoryError) {
+            return new Exit(FailureKind.OUT_OF_MEMORY, who + " ran the host out of memory", t, -1);
+        }
+        if (memoryRefused) {
+            return oom(who, m, t);
+        }
+        if (t instanceof ChicoryException) {
+            return new Exit(FailureKind.TRAP, who + " failed: " + t.getMessage(), t, -1);
+        }
+        return new Exit(FailureKind.START_FAILED, who + " could not run: " + t, t, -1);
+    }
+
+    private static Exit oom(String who, CappedMemory m, Throwable cause) {
+        return new Exit(FailureKind.OUT_OF_MEMORY, who + " ran out of memory: it asked to grow by "
+                + m.refusedGrowPages() + " pages past its cap of " + m.maximumPages() + " pages ("
+                + (m.maximumPages() * 64L / 1024) + " MiB)", cause, -1);
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c) || c instanceof HostAbort) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The module cannot start under these limits. */
+    static final class StartRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StartRefused(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.mcpwasm.internal;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.Import;
+import java.util.Set;
+
+/** Checks, at load time, that a module is something mcpwasm can run: a WASI preview1 command. */
+public final class ModuleChecks {
+    /** Import modules the host provides. */
+    public static final Set<String> HOST_MODULES = Set.of("wasi_snapshot_preview1", "mcpwasm_http_v1");
+
+    private ModuleChecks() {}
+
+    /** Null when the module is a runnable WASI command, else what is wrong, in words. */
+    public static String wasiCommandProblem(WasmModule module) {
+        boolean start = false;
+        var exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            Export e = exports.getExport(i);
+            if (e.name().equals("_start") && e.exportType() == ExternalType.FUNCTION) {
+                start = true;
+            }
+        }
+        if (!start) {
+            return "not a WASI command: it exports no _start function (build it as a wasm32-wasip1 executable,"
+                    + " not a library or reactor)";
+        }
+        var imports = module.importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            Import imp = imports.getImport(i);
+            if (!HOST_MODULES.contains(imp.module())) {
+                return "it imports " + imp.module() + "." + imp.name()
+                        + ", which this host does not provide (it provides " + HOST_MODULES + ")";
+            }
+            if (imp.importType() != ExternalType.FUNCTION) {
+                return "it imports " + imp.importType() + " " + imp.module() + "." + imp.name()
+                        + "; only functions are provided";
+            }
+        }
+        return null;
+    }
+
+    /** A module name usable in thread and logger names. */
+    public static String safeName(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9._-]", "-");
+        return s.isEmpty() ? "module" : s;
+    }
+}

@@ -1,0 +1,80 @@
+package io.mcpwasm.internal;
+
+import com.dylibso.chicory.compiler.Cache;
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.WasmModule;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compiles a module to JVM bytecode once, with Chicory's runtime compiler. Functions the compiler refuses
+ * (a JVM method over 64 KiB) run on the interpreter, and each is logged by name: Chicory's own fallback
+ * notice goes to System.err, so we ask it to fail instead and retry with that function listed.
+ */
+public final class ModuleCompiler {
+    private static final Logger LOG = LoggerFactory.getLogger(ModuleCompiler.class);
+    private static final Pattern FUNCTION_INDEX = Pattern.compile("WASM function index: (\\d+)");
+    private static final int MAX_INTERPRETED = 10_000;
+
+    private ModuleCompiler() {}
+
+    /** Execution modes a module can be run in. */
+    public enum Mode { COMPILED, INTERPRETED }
+
+    /**
+     * Returns a machine factory for instances of exactly this {@code module} object.
+     *
+     * @param cache where compiled classes are kept between JVMs, or null
+     * @param name  used in log lines
+     */
+    public static Function<Instance, Machine> compile(WasmModule module, Cache cache, String name) {
+        Set<Integer> interpreted = new TreeSet<>();
+        while (true) {
+            var builder = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL);
+            if (!interpreted.isEmpty()) {
+                builder.withInterpretedFunctions(interpreted);
+            }
+            if (cache != null) {
+                builder.withCache(cache);
+            }
+            try {
+                Function<Instance, Machine> factory = builder.compile();
+                if (!interpreted.isEmpty()) {
+                    LOG.warn("module '{}': {} function(s) too large for JVM bytecode run on the interpreter: {}",
+                            name, interpreted.size(), interpreted);
+                }
+                return factory;
+            } catch (ChicoryException e) {
+                Matcher m = FUNCTION_INDEX.matcher(String.valueOf(e.getMessage()));
+                if (!m.find() || interpreted.size() >= MAX_INTERPRETED) {
+                    throw e;
+                }
+                int index = Integer.parseInt(m.group(1));
+                if (!interpreted.add(index)) {
+                    throw e;
+                }
+                LOG.info("module '{}': compiler refused function {} ({}); it will run on the interpreter",
+                        name, index, functionName(module, index));
+            }
+        }
+    }
+
+    private static String functionName(WasmModule module, int index) {
+        if (module.nameSection() != null) {
+            String n = module.nameSection().nameOfFunction(index);
+            if (n != null) {
+                return n;
+            }
+        }
+        return "unnamed";
+    }
+}
