@@ -1,0 +1,384 @@
+package io.mcpwasm.wasi;
+
+import static io.mcpwasm.wasi.internal.manifest.ManifestFields.*;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Matcher;
+
+/** Reads manifest JSON into a {@link Manifest}, strictly: every unknown field or bad value is an error. */
+final class ManifestParser {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .disable(JsonParser.Feature.ALLOW_COMMENTS)
+            .build();
+
+    private ManifestParser() {
+    }
+
+    static Manifest parse(byte[] utf8) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(utf8)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ManifestException(null, "manifest is not valid UTF-8", e);
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ManifestException(null, "manifest is not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")" : ""), e);
+        } catch (IOException e) {
+            throw new ManifestException(null, "manifest cannot be read: " + e.getMessage(), e);
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new ManifestException(null, "manifest is empty");
+        }
+        return top(root);
+    }
+
+    private static Manifest top(JsonNode root) {
+        object(root, "", TOP);
+        JsonNode v = root.get("manifestVersion");
+        if (v == null) {
+            throw new ManifestException("manifestVersion", "required; this host reads manifestVersion 1");
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() != Manifest.VERSION) {
+            throw new ManifestException("manifestVersion", "unsupported value " + v + "; this host reads "
+                    + "manifestVersion " + Manifest.VERSION);
+        }
+        JsonNode nameNode = root.get("name");
+        if (nameNode == null) {
+            throw new ManifestException("name", "required");
+        }
+        String name = string(nameNode, "name");
+        if (name.length() > SERVER_NAME_MAX || !SERVER_NAME.matcher(name).matches()) {
+            throw new ManifestException("name", "'" + name + "' must match [a-z0-9][a-z0-9._-]* and be at most "
+                    + SERVER_NAME_MAX + " characters");
+        }
+        String version = optString(root, "version", "version");
+        String description = optString(root, "description", "description");
+        List<Manifest.Mount> mounts = mounts(root.get("mounts"));
+        List<HostPattern> hosts = network(root.get("network"));
+        List<String> env = env(root.get("env"));
+        List<Manifest.Secret> secrets = secrets(root.get("secrets"), mounts);
+        Manifest.Limits limits = limits(root.get("limits"));
+        Manifest.Clock clock = clock(root.get("clock"));
+        boolean random = bool(root.get("random"), "random", true);
+        boolean stateless = bool(root.get("stateless"), "stateless", false);
+        return new Manifest(name, version, description, mounts, hosts, env, secrets, limits, clock, random,
+                stateless);
+    }
+
+    private static List<Manifest.Mount> mounts(JsonNode node) {
+        List<Manifest.Mount> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int i = 0;
+        for (JsonNode m : array(node, "mounts")) {
+            String at = "mounts[" + i + "]";
+            object(m, at, MOUNT);
+            String guestPath = guestPath(required(m, "guestPath", at), at + ".guestPath", true);
+            if (!seen.add(guestPath)) {
+                throw new ManifestException(at + ".guestPath", "'" + guestPath + "' is declared twice");
+            }
+            String modeText = string(required(m, "mode", at), at + ".mode");
+            MountMode mode = switch (modeText) {
+                case "ro" -> MountMode.READ_ONLY;
+                case "rw" -> MountMode.READ_WRITE;
+                default -> throw new ManifestException(at + ".mode", "'" + modeText + "' must be \"ro\" or \"rw\"");
+            };
+            String purpose = Optional.ofNullable(optString(m, "purpose", at + ".purpose")).orElse("");
+            boolean required = bool(m.get("required"), at + ".required", true);
+            out.add(new Manifest.Mount(guestPath, mode, purpose, required));
+            i++;
+        }
+        return out;
+    }
+
+    private static List<HostPattern> network(JsonNode node) {
+        if (node == null) {
+            return List.of();
+        }
+        object(node, "network", NETWORK);
+        List<HostPattern> out = new ArrayList<>();
+        int i = 0;
+        for (JsonNode h : array(node.get("hosts"), "network.hosts")) {
+            String at = "network.hosts[" + i + "]";
+            String text = string(h, at);
+            HostPattern p;
+            try {
+                p = HostPattern.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ManifestException(at, e.getMessage());
+            }
+            if (out.contains(p)) {
+                throw new ManifestException(at, "'" + text + "' is declared twice (as " + p + ")");
+            }
+            out.add(p);
+            i++;
+        }
+        return out;
+    }
+
+    private static List<String> env(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (JsonNode e : array(node, "env")) {
+            String at = "env[" + i + "]";
+            String name = string(e, at);
+            if (name.length() > NAME_MAX || !ENV_NAME.matcher(name).matches()) {
+                throw new ManifestException(at, "'" + name + "' is not a variable name ([A-Za-z_][A-Za-z0-9_]*, "
+                        + "at most " + NAME_MAX + " characters)");
+            }
+            if (out.contains(name)) {
+                throw new ManifestException(at, "'" + name + "' is declared twice");
+            }
+            out.add(name);
+            i++;
+        }
+        return out;
+    }
+
+    private static List<Manifest.Secret> secrets(JsonNode node, List<Manifest.Mount> mounts) {
+        List<Manifest.Secret> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> paths = new HashSet<>();
+        int i = 0;
+        for (JsonNode s : array(node, "secrets")) {
+            String at = "secrets[" + i + "]";
+            object(s, at, SECRET);
+            String name = string(required(s, "name", at), at + ".name");
+            if (name.length() > NAME_MAX || !SECRET_NAME.matcher(name).matches()) {
+                throw new ManifestException(at + ".name", "'" + name + "' must match [A-Za-z0-9][A-Za-z0-9._-]* "
+                        + "and be at most " + NAME_MAX + " characters");
+            }
+            if (!names.add(name)) {
+                throw new ManifestException(at + ".name", "'" + name + "' is declared twice");
+            }
+            String path = guestPath(required(s, "guestPath", at), at + ".guestPath", false);
+            if (!paths.add(path)) {
+                throw new ManifestException(at + ".guestPath", "'" + path + "' is used by two secrets");
+            }
+            for (Manifest.Mount m : mounts) {
+                if (m.guestPath().equals(path)) {
+                    throw new ManifestException(at + ".guestPath", "'" + path + "' is also a mount's guest path");
+                }
+            }
+            out.add(new Manifest.Secret(name, path));
+            i++;
+        }
+        return out;
+    }
+
+    private static Manifest.Limits limits(JsonNode node) {
+        if (node == null) {
+            return Manifest.Limits.NONE;
+        }
+        object(node, "limits", LIMITS);
+        OptionalLong memory = size(node.get("memory"), "limits.memory", MEMORY_MIN, MEMORY_MAX);
+        Optional<Duration> timeout = Optional.empty();
+        JsonNode t = node.get("callTimeout");
+        if (t != null) {
+            timeout = Optional.of(duration(t, "limits.callTimeout"));
+        }
+        OptionalLong message = size(node.get("maxMessageBytes"), "limits.maxMessageBytes", 1, Integer.MAX_VALUE);
+        OptionalLong quota = size(node.get("filesystemQuota"), "limits.filesystemQuota", 0, Long.MAX_VALUE);
+        return new Manifest.Limits(memory, timeout, message, quota);
+    }
+
+    private static Manifest.Clock clock(JsonNode node) {
+        if (node == null) {
+            return Manifest.Clock.DEFAULT;
+        }
+        object(node, "clock", CLOCK);
+        return new Manifest.Clock(bool(node.get("realtime"), "clock.realtime", Manifest.Clock.DEFAULT.realtime()),
+                bool(node.get("monotonic"), "clock.monotonic", Manifest.Clock.DEFAULT.monotonic()));
+    }
+
+    // ---- value helpers ----
+
+    private static void object(JsonNode node, String at, List<String> allowed) {
+        if (!node.isObject()) {
+            throw new ManifestException(at, "must be a JSON object, not " + kind(node));
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String f = names.next();
+            if (!allowed.contains(f)) {
+                throw new ManifestException(at.isEmpty() ? f : at + "." + f,
+                        "unknown field; allowed here: " + String.join(", ", allowed));
+            }
+        }
+    }
+
+    private static Iterable<JsonNode> array(JsonNode node, String at) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new ManifestException(at, "must be a JSON array, not " + kind(node));
+        }
+        return node;
+    }
+
+    private static JsonNode required(JsonNode obj, String field, String at) {
+        JsonNode v = obj.get(field);
+        if (v == null) {
+            throw new ManifestException(at + "." + field, "required");
+        }
+        return v;
+    }
+
+    private static String string(JsonNode node, String at) {
+        if (!node.isTextual()) {
+            throw new ManifestException(at, "must be a string, not " + kind(node));
+        }
+        return node.textValue();
+    }
+
+    private static String optString(JsonNode obj, String field, String at) {
+        JsonNode v = obj.get(field);
+        return v == null ? null : string(v, at);
+    }
+
+    private static boolean bool(JsonNode node, String at, boolean dflt) {
+        if (node == null) {
+            return dflt;
+        }
+        if (!node.isBoolean()) {
+            throw new ManifestException(at, "must be true or false, not " + kind(node));
+        }
+        return node.booleanValue();
+    }
+
+    /**
+     * An absolute, normalized guest path: starts with '/', no empty, "." or ".." components, no trailing '/'
+     * (except "/" itself, allowed only when {@code rootAllowed}), no NUL or backslash.
+     */
+    private static String guestPath(JsonNode node, String at, boolean rootAllowed) {
+        String p = string(node, at);
+        if (!p.startsWith("/")) {
+            throw new ManifestException(at, "'" + p + "' must be an absolute path (start with '/')");
+        }
+        if (p.length() > PATH_MAX) {
+            throw new ManifestException(at, "longer than " + PATH_MAX + " characters");
+        }
+        if (p.indexOf('\0') >= 0 || p.indexOf('\\') >= 0) {
+            throw new ManifestException(at, "'" + p + "' must not contain NUL or backslash");
+        }
+        if (p.equals("/")) {
+            if (!rootAllowed) {
+                throw new ManifestException(at, "'/' is a directory, not a file path");
+            }
+            return p;
+        }
+        if (p.endsWith("/")) {
+            throw new ManifestException(at, "'" + p + "' must not end with '/'");
+        }
+        for (String c : p.substring(1).split("/", -1)) {
+            if (c.isEmpty() || c.equals(".") || c.equals("..")) {
+                throw new ManifestException(at, "'" + p + "' is not normalized (no '//', '.' or '..' components)");
+            }
+        }
+        return p;
+    }
+
+    private static OptionalLong size(JsonNode node, String at, long min, long max) {
+        if (node == null) {
+            return OptionalLong.empty();
+        }
+        long value;
+        if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong()) {
+                throw new ManifestException(at, node + " is too large");
+            }
+            value = node.longValue();
+        } else if (node.isTextual()) {
+            Matcher m = SIZE.matcher(node.textValue());
+            if (!m.matches()) {
+                throw new ManifestException(at, "'" + node.textValue() + "' is not a size: write bytes as a number, "
+                        + "or a number with B, KiB, MiB, GiB or TiB (e.g. \"64MiB\")");
+            }
+            int shift = switch (m.group(2)) {
+                case "B" -> 0;
+                case "KiB" -> 10;
+                case "MiB" -> 20;
+                case "GiB" -> 30;
+                default -> 40;
+            };
+            long n = Long.parseLong(m.group(1));
+            if (n > (Long.MAX_VALUE >> shift)) {
+                throw new ManifestException(at, "'" + node.textValue() + "' is too large");
+            }
+            value = n << shift;
+        } else {
+            throw new ManifestException(at, "must be a number of bytes or a string like \"64MiB\", not " + kind(node));
+        }
+        if (value < min || value > max) {
+            throw new ManifestException(at, value + " bytes is out of range: " + min + " to " + max);
+        }
+        return OptionalLong.of(value);
+    }
+
+    private static Duration duration(JsonNode node, String at) {
+        if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong() || node.longValue() < 1) {
+                throw new ManifestException(at, node + " must be a positive number of milliseconds");
+            }
+            return Duration.ofMillis(node.longValue());
+        }
+        if (node.isTextual()) {
+            Matcher m = DURATION.matcher(node.textValue());
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    default -> Duration.ofMinutes(n);
+                };
+            }
+            throw new ManifestException(at, "'" + node.textValue() + "' is not a duration: write milliseconds as a "
+                    + "number, or a positive number with ms, s or m (e.g. \"30s\", \"500ms\")");
+        }
+        throw new ManifestException(at, "must be a number of milliseconds or a string like \"30s\", not "
+                + kind(node));
+    }
+
+    private static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+}
