@@ -1,0 +1,3 @@
+module mcpwasm.test/protocolserver
+
+go 1.26
