@@ -1,0 +1,153 @@
+package io.mcpwasm.wasi.internal.fs;
+
+import io.mcpwasm.wasi.internal.Errno;
+import io.mcpwasm.wasi.internal.ErrnoException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What every handle of one host-directory grant shares: read-only flag, byte quota, refusal listener and
+ * the inode numbering. Synchronized, although one guest thread normally uses a grant.
+ *
+ * <p>Quota: {@code quotaBytes} is how many bytes the guest may add to the tree, counted from the moment of
+ * mounting (what was there before is not counted). Growth of a file (write past the end, setSize up) is
+ * charged before it happens; shrinking, truncating and deleting give bytes back. So the tree never holds more
+ * than its size at mount time plus the quota, as far as this grant can see. Deleting a name gives its bytes
+ * back only when that was the file's last link ({@code nlink == 1} when the file system tells, else only when the
+ * guest never hard-linked that file), so link-and-unlink cannot mint credit.
+ */
+final class HostGrant {
+    /** Quota value meaning "no limit". */
+    static final long UNLIMITED = Long.MAX_VALUE;
+
+    private static final Pattern UNIX_FILE_KEY = Pattern.compile("\\(dev=([0-9a-fA-F]+),ino=([0-9]+)\\)");
+
+    private final boolean readOnly;
+    private final long quotaBytes;
+    private final FsRefusalListener refusals;
+    private final long syntheticDevice;
+    private long added;
+    private final Set<Object> guestLinked = new HashSet<>();
+    private final Map<Object, Long> syntheticInodes = new HashMap<>();
+
+    HostGrant(boolean readOnly, long quotaBytes, FsRefusalListener refusals, long syntheticDevice) {
+        this.readOnly = readOnly;
+        this.quotaBytes = quotaBytes;
+        this.refusals = refusals;
+        this.syntheticDevice = syntheticDevice;
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
+    FsRefusalListener refusals() {
+        return refusals;
+    }
+
+    /** Refuses any mutation on a read-only grant, before the operating system is asked anything. */
+    void checkWritable(String operation, String guestPath) throws ErrnoException {
+        if (readOnly) {
+            throw PathResolver.refuse(refusals, operation, guestPath, Errno.EROFS, "the grant is read-only");
+        }
+    }
+
+    /** Charges {@code bytes} (> 0) of growth, or refuses with EDQUOT leaving the count unchanged. */
+    synchronized void charge(long bytes, String operation, String guestPath) throws ErrnoException {
+        if (bytes <= 0) {
+            return;
+        }
+        long after;
+        try {
+            after = Math.addExact(added, bytes);
+        } catch (ArithmeticException e) {
+            after = Long.MAX_VALUE;
+        }
+        if (quotaBytes != UNLIMITED && after > quotaBytes) {
+            throw PathResolver.refuse(refusals, operation, guestPath, Errno.EDQUOT,
+                    "quota exceeded: " + bytes + " more bytes requested, " + Math.max(0, quotaBytes - added)
+                            + " of " + quotaBytes + " left");
+        }
+        added = after;
+    }
+
+    /** Gives back {@code bytes} (> 0) freed by shrinking or deleting. */
+    synchronized void credit(long bytes) {
+        if (bytes > 0) {
+            added -= bytes;
+        }
+    }
+
+    /** Net bytes the guest has added since mounting (negative after deleting more than it wrote). */
+    synchronized long added() {
+        return added;
+    }
+
+    synchronized void noteGuestLink(Object fileKey) {
+        if (fileKey != null) {
+            guestLinked.add(fileKey);
+        }
+    }
+
+    synchronized boolean guestLinked(Object fileKey) {
+        return fileKey == null || guestLinked.contains(fileKey);
+    }
+
+    /**
+     * Converts attributes into a WASI stat. Device and inode come from the file key where the provider exposes
+     * them (Linux: {@code (dev=..,ino=..)}; Jimfs: an integer id), else a synthetic number stable per file key.
+     * The link count is not readable through a directory handle: it is reported as 1.
+     */
+    synchronized FileStat toStat(BasicFileAttributes a, long sizeOverride) {
+        long dev = syntheticDevice;
+        long ino;
+        Object key = a.fileKey();
+        Matcher m = key == null ? null : UNIX_FILE_KEY.matcher(key.toString());
+        if (m != null && m.matches()) {
+            dev = Long.parseUnsignedLong(m.group(1), 16);
+            ino = Long.parseUnsignedLong(m.group(2));
+        } else if (key instanceof Number n) {
+            ino = n.longValue();
+        } else if (key != null) {
+            ino = syntheticInodes.computeIfAbsent(key, k -> (long) syntheticInodes.size() + 1);
+        } else {
+            ino = 0; // no identity available at all
+        }
+        int type = a.isDirectory() ? FileStat.DIRECTORY
+                : a.isRegularFile() ? FileStat.REGULAR_FILE
+                : a.isSymbolicLink() ? FileStat.SYMBOLIC_LINK
+                : FileStat.UNKNOWN;
+        long size = sizeOverride >= 0 ? sizeOverride : a.size();
+        long mtime = nanos(a.lastModifiedTime());
+        return new FileStat(dev, ino, type, 1, size, nanos(a.lastAccessTime()), mtime, mtime);
+    }
+
+    static long nanos(FileTime t) {
+        if (t == null) {
+            return 0;
+        }
+        java.time.Instant i = t.toInstant();
+        try {
+            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+        } catch (ArithmeticException e) {
+            return i.getEpochSecond() < 0 ? 0 : Long.MAX_VALUE;
+        }
+    }
+
+    /** A WASI time argument as a FileTime: null stays null, {@link FsDirectory#NOW} is now. */
+    static FileTime fileTime(Long nanos) {
+        if (nanos == null) {
+            return null;
+        }
+        if (nanos.longValue() == FsDirectory.NOW.longValue()) {
+            return FileTime.from(java.time.Instant.now());
+        }
+        return FileTime.from(java.time.Instant.ofEpochSecond(0, nanos));
+    }
+}
