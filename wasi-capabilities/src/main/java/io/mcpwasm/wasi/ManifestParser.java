@@ -277,34 +277,12 @@ final class ManifestParser {
         return node.booleanValue();
     }
 
-    /**
-     * An absolute, normalized guest path: starts with '/', no empty, "." or ".." components, no trailing '/'
-     * (except "/" itself, allowed only when {@code rootAllowed}), no NUL or backslash.
-     */
+    /** An absolute, normalized guest path (see {@code ManifestFields.guestPathProblem}). */
     private static String guestPath(JsonNode node, String at, boolean rootAllowed) {
         String p = string(node, at);
-        if (!p.startsWith("/")) {
-            throw new ManifestException(at, "'" + p + "' must be an absolute path (start with '/')");
-        }
-        if (p.length() > PATH_MAX) {
-            throw new ManifestException(at, "longer than " + PATH_MAX + " characters");
-        }
-        if (p.indexOf('\0') >= 0 || p.indexOf('\\') >= 0) {
-            throw new ManifestException(at, "'" + p + "' must not contain NUL or backslash");
-        }
-        if (p.equals("/")) {
-            if (!rootAllowed) {
-                throw new ManifestException(at, "'/' is a directory, not a file path");
-            }
-            return p;
-        }
-        if (p.endsWith("/")) {
-            throw new ManifestException(at, "'" + p + "' must not end with '/'");
-        }
-        for (String c : p.substring(1).split("/", -1)) {
-            if (c.isEmpty() || c.equals(".") || c.equals("..")) {
-                throw new ManifestException(at, "'" + p + "' is not normalized (no '//', '.' or '..' components)");
-            }
+        String problem = guestPathProblem(p, rootAllowed);
+        if (problem != null) {
+            throw new ManifestException(at, problem);
         }
         return p;
     }

@@ -51,4 +51,34 @@ public final class ManifestFields {
 
     private ManifestFields() {
     }
+
+    /**
+     * Checks a guest path: absolute, at most {@link #PATH_MAX} characters, no NUL or backslash, no empty,
+     * {@code .} or {@code ..} components, no trailing '/'; "/" itself only when {@code rootAllowed}.
+     *
+     * @return what is wrong, or null when the path is fine
+     */
+    public static String guestPathProblem(String p, boolean rootAllowed) {
+        if (!p.startsWith("/")) {
+            return "'" + p + "' must be an absolute path (start with '/')";
+        }
+        if (p.length() > PATH_MAX) {
+            return "longer than " + PATH_MAX + " characters";
+        }
+        if (p.indexOf('\0') >= 0 || p.indexOf('\\') >= 0) {
+            return "'" + p + "' must not contain NUL or backslash";
+        }
+        if (p.equals("/")) {
+            return rootAllowed ? null : "'/' is a directory, not a file path";
+        }
+        if (p.endsWith("/")) {
+            return "'" + p + "' must not end with '/'";
+        }
+        for (String c : p.substring(1).split("/", -1)) {
+            if (c.isEmpty() || c.equals(".") || c.equals("..")) {
+                return "'" + p + "' is not normalized (no '//', '.' or '..' components)";
+            }
+        }
+        return null;
+    }
 }
