@@ -1,0 +1,3 @@
+module mcpwasm.test/fileops
+
+go 1.26
