@@ -266,10 +266,14 @@ final class HostDirectory implements FsDirectory {
             if (r.trailingSlash()) {
                 throw new ErrnoException(Errno.ENOTDIR, "not a directory");
             }
-            long freed = bytesFreedByRemoving(r.dir(), r.name(), a);
-            r.dir().deleteFile(r.name());
-            grant.credit(freed);
+            removeCountingQuota(r, a);
         }
+    }
+
+    private void removeCountingQuota(PathResolver.Resolved<HostHandle> r, BasicFileAttributes a) throws ErrnoException {
+        long freed = bytesFreedByRemoving(r.dir(), r.name(), a);
+        r.dir().deleteFile(r.name());
+        grant.credit(freed);
     }
 
     /** Bytes a deletion gives back: the size, only when this is the file's last link (see {@link HostGrant}). */
@@ -317,7 +321,17 @@ final class HostDirectory implements FsDirectory {
                 }
             }
             if (sa.isSymbolicLink()) {
-                checkSymlinkInside("path_rename", to, src.dir().readSymlink(src.name()), dst);
+                // A link is never handed to a provider's move: Jimfs 1.3's SecureDirectoryStream.move looks the
+                // source up *following* a final symlink, so it would move the link's target (possibly from
+                // outside the grant). A link is moved as: check its text from the new place, recreate, delete.
+                String text = src.dir().readSymlink(src.name());
+                checkSymlinkInside("path_rename", to, text, dst);
+                if (da != null) {
+                    target.removeCountingQuota(dst, da);
+                }
+                dst.dir().symlink(dst.name(), text);
+                src.dir().deleteFile(src.name());
+                return;
             }
             long freed = da == null ? 0 : target.bytesFreedByRemoving(dst.dir(), dst.name(), da);
             src.dir().move(src.name(), dst.dir(), dst.name());
@@ -345,7 +359,12 @@ final class HostDirectory implements FsDirectory {
                 throw new ErrnoException(Errno.EEXIST, "already exists");
             }
             if (sa.isSymbolicLink()) {
-                checkSymlinkInside("path_link", to, src.dir().readSymlink(src.name()), dst);
+                // A hard link to a symlink is made as a new symlink with the same text: Jimfs's createLink
+                // follows a symlink source, which could hard-link a file outside the grant.
+                String text = src.dir().readSymlink(src.name());
+                checkSymlinkInside("path_link", to, text, dst);
+                dst.dir().symlink(dst.name(), text);
+                return;
             }
             grant.noteGuestLink(sa.fileKey());
             src.dir().link(src.name(), dst.dir(), dst.name());
@@ -395,7 +414,7 @@ final class HostDirectory implements FsDirectory {
                      PathResolver.resolveFrom(where, text, op, guestPath, refusals)) {
             // resolves inside
         } catch (ErrnoException e) {
-            if (e.errno() == Errno.ENOTCAPABLE || e.errno() == Errno.EILSEQ) {
+            if (e.errno() == Errno.ENOTCAPABLE || e.errno() == Errno.EINVAL) {
                 throw e;
             }
             // missing or not-a-directory parts: the text check above is what guards them

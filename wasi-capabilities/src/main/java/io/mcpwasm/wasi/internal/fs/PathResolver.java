@@ -247,7 +247,7 @@ final class PathResolver {
                                 "absolute symlink target would " + ESCAPE + " the grant");
                     }
                     if (target.indexOf('\0') >= 0) {
-                        throw refuse(refusals, operation, guestPath, Errno.EILSEQ, "NUL in symlink target");
+                        throw refuse(refusals, operation, guestPath, Errno.EINVAL, "NUL in symlink target");
                     }
                     if (isFinal && target.endsWith("/")) {
                         trailingSlash = true;
@@ -296,7 +296,7 @@ final class PathResolver {
                     "absolute path would " + ESCAPE + " the grant");
         }
         if (path.indexOf('\0') >= 0) {
-            throw refuse(refusals, operation, guestPath, Errno.EILSEQ, "NUL in path");
+            throw refuse(refusals, operation, guestPath, Errno.EINVAL, "NUL in path");
         }
         if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
             throw refuse(refusals, operation, guestPath, Errno.ENAMETOOLONG, "path too long");
