@@ -34,6 +34,14 @@ public final class CallOptions {
         return progressListener;
     }
 
+    /**
+     * @param newTimeout the deadline to use instead; must be positive
+     * @return a copy of these options with that deadline
+     */
+    public CallOptions withTimeout(Duration newTimeout) {
+        return new CallOptions(builder().timeout(newTimeout).timeout, progressListener);
+    }
+
     /** Builds {@link CallOptions}. */
     public static final class Builder {
         private Duration timeout;

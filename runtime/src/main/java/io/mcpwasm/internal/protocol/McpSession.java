@@ -119,6 +119,7 @@ public final class McpSession implements AutoCloseable {
     private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicBoolean> serverRequests = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> terminal = new AtomicReference<>();
+    private final SerialLane events;
     private volatile boolean stateless;
     private volatile ServerInfo serverInfo;
 
@@ -144,6 +145,7 @@ public final class McpSession implements AutoCloseable {
         this.timeoutListener = b.timeoutListener != null ? b.timeoutListener : id -> { };
         this.clientVersion = b.clientVersion;
         this.serverLog = LoggerFactory.getLogger("mcpwasm.server." + serverName);
+        this.events = new SerialLane(executor, r -> Defaults.EVENTS.execute(r));
         this.toolCache = new ListCache<>("tools/list", "tools", Codec::tool,
                 list -> listeners.forEach(l -> l.toolsChanged(list)));
         this.resourceCache = new ListCache<>("resources/list", "resources", Codec::resource,
@@ -362,7 +364,8 @@ public final class McpSession implements AutoCloseable {
      * @return the result; a tool error is a result with {@link ToolResult#isError()} set
      */
     public CompletableFuture<ToolResult> callAsync(String name, Map<String, ?> arguments, CallOptions options) {
-        return callAsync(name, arguments == null ? null : (JsonNode) MAPPER.valueToTree(arguments), options);
+        JsonNode args = arguments == null ? null : MAPPER.valueToTree(arguments);
+        return callAsync(name, args, options);
     }
 
     /**
@@ -792,7 +795,7 @@ public final class McpSession implements AutoCloseable {
             case "notifications/resources/updated": {
                 String uri = p.path("uri").asText(null);
                 if (uri != null) {
-                    runOnExecutor(() -> listeners.forEach(l -> safely(() -> l.resourceUpdated(uri))));
+                    events.execute(() -> listeners.forEach(l -> safely(() -> l.resourceUpdated(uri))));
                 }
                 break;
             }
@@ -842,7 +845,7 @@ public final class McpSession implements AutoCloseable {
         Double total = t != null && t.isNumber() ? t.asDouble() : null;
         String message = p.path("message").isTextual() ? p.get("message").asText() : null;
         ProgressListener l = pend.progress;
-        runOnExecutor(() -> safely(() -> l.onProgress(progress, total, message)));
+        events.execute(() -> safely(() -> l.onProgress(progress, total, message)));
     }
 
     private void onServerRequest(JsonNode id, String method, JsonNode params) {
@@ -1054,6 +1057,11 @@ public final class McpSession implements AutoCloseable {
         }
 
         void refresh() {
+            if (serverInfo == null) {
+                // Announced before set-up finished: nothing was listed yet; the next get() lists afresh.
+                invalidate();
+                return;
+            }
             CompletableFuture<List<T>> fresh = fetchAll();
             current.set(fresh);
             fresh.whenComplete((list, err) -> {
@@ -1063,7 +1071,7 @@ public final class McpSession implements AutoCloseable {
                                 err.toString());
                     }
                 } else if (current.get() == fresh) {
-                    runOnExecutor(() -> safely(() -> onChange.accept(list)));
+                    events.execute(() -> safely(() -> onChange.accept(list)));
                 }
             });
         }
@@ -1244,6 +1252,12 @@ public final class McpSession implements AutoCloseable {
         /** @param listener told about list changes and resource updates @return this builder */
         public Builder listener(ServerListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** @param all listeners to add (see {@link #listener}) @return this builder */
+        public Builder listeners(List<ServerListener> all) {
+            Objects.requireNonNull(all, "listeners").forEach(this::listener);
             return this;
         }
 

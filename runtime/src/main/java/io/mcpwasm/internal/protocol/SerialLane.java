@@ -1,0 +1,54 @@
+package io.mcpwasm.internal.protocol;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Runs tasks one at a time, in submission order, on an executor (borrowing one of its threads while work is
+ * queued). Used so listener and progress events reach user code in the order the server sent them.
+ */
+final class SerialLane {
+    private final Executor executor;
+    private final Consumer<Runnable> onReject;
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private boolean running;
+
+    SerialLane(Executor executor, Consumer<Runnable> onReject) {
+        this.executor = executor;
+        this.onReject = onReject;
+    }
+
+    void execute(Runnable task) {
+        synchronized (queue) {
+            queue.add(task);
+            if (running) {
+                return;
+            }
+            running = true;
+        }
+        submitDrain();
+    }
+
+    private void submitDrain() {
+        try {
+            executor.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            onReject.accept(this::drain);
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            Runnable next;
+            synchronized (queue) {
+                next = queue.poll();
+                if (next == null) {
+                    running = false;
+                    return;
+                }
+            }
+            next.run();
+        }
+    }
+}
