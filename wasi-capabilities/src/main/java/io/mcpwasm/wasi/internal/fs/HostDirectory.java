@@ -282,8 +282,7 @@ final class HostDirectory implements FsDirectory {
             return 0;
         }
         long nlink = dir.linkCount(name, a.fileKey());
-        boolean lastLink = nlink >= 0 ? nlink == 1 : !grant.guestLinked(a.fileKey());
-        return lastLink ? a.size() : 0;
+        return grant.removingLastLink(a.fileKey(), nlink) ? a.size() : 0;
     }
 
     // ---------------------------------------------------------------- rename, link, symlink, readlink

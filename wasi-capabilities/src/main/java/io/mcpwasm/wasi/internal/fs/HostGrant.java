@@ -5,9 +5,7 @@ import io.mcpwasm.wasi.internal.ErrnoException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,8 +17,10 @@ import java.util.regex.Pattern;
  * mounting (what was there before is not counted). Growth of a file (write past the end, setSize up) is
  * charged before it happens; shrinking, truncating and deleting give bytes back. So the tree never holds more
  * than its size at mount time plus the quota, as far as this grant can see. Deleting a name gives its bytes
- * back only when that was the file's last link ({@code nlink == 1} when the file system tells, else only when the
- * guest never hard-linked that file), so link-and-unlink cannot mint credit.
+ * back only when that was the file's last link ({@code nlink == 1} when the file system tells; else the names the
+ * guest itself added with {@code link} are used up first), so link-and-unlink cannot mint credit. Known limit: when
+ * the link count is not readable (Jimfs without the "unix" view), removing a name of a file the <i>host</i>
+ * hard-linked before mounting gives its bytes back although they stay on disk; bounded by what the host put there.
  */
 final class HostGrant {
     /** Quota value meaning "no limit". */
@@ -33,7 +33,8 @@ final class HostGrant {
     private final FsRefusalListener refusals;
     private final long syntheticDevice;
     private long added;
-    private final Set<Object> guestLinked = new HashSet<>();
+    private final Map<Object, Integer> guestLinks = new HashMap<>();
+    private boolean anyGuestLinkWithoutKey;
     private final Map<Object, Long> syntheticInodes = new HashMap<>();
 
     HostGrant(boolean readOnly, long quotaBytes, FsRefusalListener refusals, long syntheticDevice) {
@@ -89,14 +90,35 @@ final class HostGrant {
         return added;
     }
 
+    /** Records that the guest added one more name (hard link) for the file with this key. */
     synchronized void noteGuestLink(Object fileKey) {
-        if (fileKey != null) {
-            guestLinked.add(fileKey);
+        if (fileKey == null) {
+            anyGuestLinkWithoutKey = true;
+        } else {
+            guestLinks.merge(fileKey, 1, Integer::sum);
         }
     }
 
-    synchronized boolean guestLinked(Object fileKey) {
-        return fileKey == null || guestLinked.contains(fileKey);
+    /**
+     * Decides whether removing one name of a file frees its bytes, and records the removal.
+     * With a known link count that decides; otherwise the names the guest added are used up first.
+     */
+    synchronized boolean removingLastLink(Object fileKey, long linkCount) {
+        Integer extra = fileKey == null ? null : guestLinks.get(fileKey);
+        if (extra != null) {
+            if (extra <= 1) {
+                guestLinks.remove(fileKey);
+            } else {
+                guestLinks.put(fileKey, extra - 1);
+            }
+        }
+        if (linkCount >= 0) {
+            return linkCount == 1;
+        }
+        if (fileKey == null) {
+            return !anyGuestLinkWithoutKey;
+        }
+        return extra == null;
     }
 
     /**
