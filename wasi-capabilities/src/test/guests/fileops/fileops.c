@@ -1,6 +1,6 @@
 /*
  * fileops.c: ordinary file work through wasi-libc's POSIX API in the /data grant. Prints the transcript in
- * ../fileops/EXPECTED.txt (the Go, Rust and Zig programs print the same lines).
+ * src/test/resources/guests/fileops-expected.txt (the Go, Rust and Zig programs print the same lines).
  * Expects /data to hold only input.txt = "line one\nline two\n".
  */
 #include <dirent.h>

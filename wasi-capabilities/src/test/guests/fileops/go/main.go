@@ -1,5 +1,5 @@
 // Command fileops does ordinary file work with Go's os package in the /data grant and prints the
-// transcript in ../EXPECTED.txt (the C, Rust and Zig programs print the same lines).
+// transcript in src/test/resources/guests/fileops-expected.txt (the C, Rust and Zig programs print the same lines).
 package main
 
 import (

@@ -1,5 +1,5 @@
-//! Ordinary file work with Zig's std (0.17, std.Io) in the /data grant; prints the transcript in
-//! ../EXPECTED.txt (the C, Go and Rust programs print the same lines). std.Io.File has no O_APPEND
+//! Ordinary file work with Zig std (0.17, std.Io) in the /data grant; prints the transcript in
+//! src/test/resources/guests/fileops-expected.txt (the C, Go and Rust programs print the same lines). std.Io.File has no O_APPEND
 //! flag, so "append" writes at the end offset with a positional write.
 const std = @import("std");
 const Io = std.Io;

@@ -1,4 +1,4 @@
-//! Ordinary file work with Rust std in the /data grant; prints the transcript in ../EXPECTED.txt
+//! Ordinary file work with Rust std in the /data grant; prints the transcript in src/test/resources/guests/fileops-expected.txt
 //! (the C, Go and Zig programs print the same lines).
 use std::fs::{self, OpenOptions};
 use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
