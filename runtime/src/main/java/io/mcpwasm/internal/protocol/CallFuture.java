@@ -3,27 +3,25 @@ package io.mcpwasm.internal.protocol;
 import io.mcpwasm.CallCancelledException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 
 /**
  * The future of one request. {@link #cancel(boolean)} sends {@code notifications/cancelled} and fails the future
  * with {@link CallCancelledException} (so {@code get()} throws an {@code ExecutionException} carrying it, and
- * {@link #isCancelled()} reports true). Async dependents without an explicit executor run on the session's event
- * executor.
+ * {@link #isCancelled()} reports true). The session completes it on its event executor.
  */
 final class CallFuture<T> extends CompletableFuture<T> {
     private final McpSession session;
-    private final long id;
     private final String method;
+    private volatile long id;
 
-    CallFuture(McpSession session, long id, String method) {
+    CallFuture(McpSession session, String method) {
         this.session = session;
-        this.id = id;
         this.method = method;
     }
 
-    long id() {
-        return id;
+    /** The id of the request's current round (a multi round-trip request sends a new id each round). */
+    void setCurrentId(long id) {
+        this.id = id;
     }
 
     void succeed(T value) {
@@ -39,11 +37,12 @@ final class CallFuture<T> extends CompletableFuture<T> {
         if (isDone()) {
             return isCancelled();
         }
-        if (session.cancelByCaller(id, method)) {
+        long current = id;
+        if (session.cancelByCaller(current, method)) {
             return true;
         }
         // Not pending any more (answered, timed out, or never sent): complete unless something else did.
-        return super.completeExceptionally(new CallCancelledException(session.serverName(), method, id))
+        return super.completeExceptionally(new CallCancelledException(session.serverName(), method, current))
                 || isCancelled();
     }
 
@@ -67,8 +66,4 @@ final class CallFuture<T> extends CompletableFuture<T> {
         return new CompletableFuture<>();
     }
 
-    @Override
-    public Executor defaultExecutor() {
-        return super.defaultExecutor();
-    }
 }

@@ -93,6 +93,8 @@ public final class McpSession implements AutoCloseable {
     private static final int METHOD_NOT_FOUND = -32601;
     private static final int INTERNAL_ERROR = -32603;
     private static final int MAX_PAGES = 10_000;
+    private static final int MAX_INPUT_ROUNDS = 16;
+    private static final Set<String> MRTR_METHODS = Set.of("tools/call", "prompts/get", "resources/read");
 
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -516,14 +518,28 @@ public final class McpSession implements AutoCloseable {
 
     private <T> CallFuture<T> request(String method, ObjectNode params, Duration timeout, ProgressListener progress,
             Function<JsonNode, T> decoder, boolean reportTimeout) {
+        CallFuture<T> future = new CallFuture<>(this, method);
+        @SuppressWarnings("unchecked")
+        CallFuture<Object> f = (CallFuture<Object>) future;
+        @SuppressWarnings("unchecked")
+        Function<JsonNode, Object> d = (Function<JsonNode, Object>) decoder;
+        dispatch(f, method, params != null ? params : MAPPER.createObjectNode(), timeout,
+                System.nanoTime() + timeout.toNanos(), progress, d, reportTimeout, 0);
+        return future;
+    }
+
+    /** Sends one round of a request under a fresh id and registers it as pending for {@code future}. */
+    private void dispatch(CallFuture<Object> future, String method, ObjectNode params, Duration timeout,
+            long deadline, ProgressListener progress, Function<JsonNode, Object> decoder, boolean reportTimeout,
+            int round) {
         long id = nextId.getAndIncrement();
-        CallFuture<T> future = new CallFuture<>(this, id, method);
+        future.setCurrentId(id);
         Throwable dead = terminal.get();
         if (dead != null) {
             future.fail(dead);
-            return future;
+            return;
         }
-        ObjectNode p = params != null ? params : MAPPER.createObjectNode();
+        ObjectNode p = params.deepCopy();
         if (stateless) {
             addModernMeta(p);
         }
@@ -536,18 +552,18 @@ public final class McpSession implements AutoCloseable {
         msg.put("method", method);
         msg.set("params", p);
         byte[] bytes = encode(msg);
-        @SuppressWarnings("unchecked")
-        Pending pend = new Pending(id, method, timeout, progress, (CallFuture<Object>) future,
-                (Function<JsonNode, Object>) decoder, reportTimeout);
+        Pending pend = new Pending(id, method, params, timeout, deadline, progress, future, decoder, reportTimeout,
+                round);
         pending.put(id, pend);
         dead = terminal.get();
-        if (dead != null) {
-            if (pending.remove(id) != null) {
+        if (dead != null || future.isDone()) {
+            if (pending.remove(id) != null && dead != null) {
                 future.fail(dead);
             }
-            return future;
+            return;
         }
-        pend.timer = scheduler.schedule(() -> onTimeout(id), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        long left = Math.max(deadline - System.nanoTime(), 0L);
+        pend.timer = scheduler.schedule(() -> onTimeout(id), left, TimeUnit.NANOSECONDS);
         try {
             sender.send(bytes);
         } catch (RuntimeException e) {
@@ -557,7 +573,6 @@ public final class McpSession implements AutoCloseable {
                         FailureKind.CLOSED, "cannot send " + method + ": " + e.getMessage(), e));
             }
         }
-        return future;
     }
 
     private void notify(String method, ObjectNode params) {
@@ -618,7 +633,7 @@ public final class McpSession implements AutoCloseable {
 
     /** Called by {@link CallFuture#cancel(boolean)}. */
     boolean cancelByCaller(long id, String method) {
-        Pending p = pending.remove(id);
+        Pending p = id > 0 ? pending.remove(id) : null;
         if (p == null) {
             return false;
         }
@@ -743,9 +758,9 @@ public final class McpSession implements AutoCloseable {
         runOnExecutor(() -> {
             Object value;
             try {
-                if (stateless && "input_required".equals(result.path("resultType").asText())) {
-                    throw new Codec.BadShapeException("answered " + p.method + " with an input_required result; "
-                            + "multi round-trip requests are not supported by this client");
+                if (stateless && result != null && "input_required".equals(result.path("resultType").asText())) {
+                    continueWithInput(p, result);
+                    return;
                 }
                 value = p.decoder.apply(result);
             } catch (Codec.BadShapeException e) {
@@ -758,6 +773,69 @@ public final class McpSession implements AutoCloseable {
             }
             p.future.succeed(value);
         });
+    }
+
+    /**
+     * 2026-07-28 multi round-trip request: the server answered {@code input_required}. Runs on the event executor:
+     * answers every input request with the host handler for its method, then sends the original request again
+     * (a new id) with {@code inputResponses} and the echoed {@code requestState}, within the original deadline.
+     */
+    private void continueWithInput(Pending p, JsonNode result) {
+        if (!MRTR_METHODS.contains(p.method)) {
+            throw new Codec.BadShapeException("input_required is not allowed for " + p.method);
+        }
+        if (p.round + 1 >= MAX_INPUT_ROUNDS) {
+            throw new Codec.BadShapeException("still input_required after " + MAX_INPUT_ROUNDS + " rounds");
+        }
+        JsonNode requests = result.get("inputRequests");
+        JsonNode state = result.get("requestState");
+        boolean hasRequests = requests != null && requests.isObject() && !requests.isEmpty();
+        if (!hasRequests && (state == null || !state.isTextual())) {
+            throw new Codec.BadShapeException("input_required result has neither inputRequests nor requestState");
+        }
+        ObjectNode responses = MAPPER.createObjectNode();
+        if (hasRequests) {
+            var fields = requests.fields();
+            while (fields.hasNext()) {
+                var entry = fields.next();
+                JsonNode req = entry.getValue();
+                String method = req.path("method").asText("");
+                HostCall call = hostCall(method);
+                if (call == null) {
+                    throw new Codec.BadShapeException("input request '" + entry.getKey() + "' asks for " + method
+                            + ", which this host does not handle");
+                }
+                JsonNode params = req.get("params");
+                JsonNode answer;
+                try {
+                    answer = call.handle(params != null && params.isObject() ? params : MAPPER.createObjectNode());
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new McpWasmException("host handler for " + method + " failed: " + e, e);
+                }
+                responses.set(entry.getKey(), answer != null ? answer : MAPPER.createObjectNode());
+            }
+        }
+        ObjectNode params = p.params.deepCopy();
+        params.remove("inputResponses");
+        params.remove("requestState");
+        if (hasRequests) {
+            params.set("inputResponses", responses);
+        }
+        if (state != null && state.isTextual()) {
+            params.set("requestState", state);
+        }
+        if (p.future.isDone()) {
+            return;
+        }
+        long left = p.deadline - System.nanoTime();
+        if (left <= 0) {
+            p.future.fail(new CallTimeoutException(serverName, p.method, p.id, p.timeout));
+            return;
+        }
+        dispatch(p.future, p.method, params, p.timeout, p.deadline, p.progress, p.decoder, p.reportTimeout,
+                p.round + 1);
     }
 
     private void deliverFailure(Pending p, Throwable t) {
@@ -997,22 +1075,28 @@ public final class McpSession implements AutoCloseable {
     private static final class Pending {
         final long id;
         final String method;
+        final ObjectNode params;
         final Duration timeout;
+        final long deadline;
         final ProgressListener progress;
         final CallFuture<Object> future;
         final Function<JsonNode, Object> decoder;
         final boolean reportTimeout;
+        final int round;
         volatile ScheduledFuture<?> timer;
 
-        Pending(long id, String method, Duration timeout, ProgressListener progress, CallFuture<Object> future,
-                Function<JsonNode, Object> decoder, boolean reportTimeout) {
+        Pending(long id, String method, ObjectNode params, Duration timeout, long deadline, ProgressListener progress,
+                CallFuture<Object> future, Function<JsonNode, Object> decoder, boolean reportTimeout, int round) {
             this.id = id;
             this.method = method;
+            this.params = params;
             this.timeout = timeout;
+            this.deadline = deadline;
             this.progress = progress;
             this.future = future;
             this.decoder = decoder;
             this.reportTimeout = reportTimeout;
+            this.round = round;
         }
 
         void cancelTimer() {

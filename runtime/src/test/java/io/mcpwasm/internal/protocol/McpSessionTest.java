@@ -281,6 +281,77 @@ class McpSessionTest {
         assertEquals("meta-named", s.initialize(WAIT).name());
     }
 
+    private void modernDiscover() {
+        server.onResult("server/discover", m -> {
+            ObjectNode r = JSON.createObjectNode();
+            r.put("resultType", "complete");
+            r.putArray("supportedVersions").add("2026-07-28");
+            r.putObject("capabilities").putObject("tools");
+            r.putObject("serverInfo").put("name", "modern").put("version", "2.0");
+            return r;
+        });
+    }
+
+    @Test
+    void statelessInputRequiredIsAnsweredByTheHostHandlersAndRetried() throws Exception {
+        modernDiscover();
+        server.onResult("tools/call", m -> {
+            JsonNode params = m.path("params");
+            if (!params.has("inputResponses")) {
+                ObjectNode r = JSON.createObjectNode();
+                r.put("resultType", "input_required");
+                ObjectNode reqs = r.putObject("inputRequests");
+                reqs.putObject("confirm").put("method", "elicitation/create").putObject("params")
+                        .put("message", "really delete?");
+                reqs.putObject("where").put("method", "roots/list");
+                r.put("requestState", "opaque-1");
+                return r;
+            }
+            ObjectNode r = textResult("deleted in "
+                    + params.path("inputResponses").path("where").path("roots").path(0).path("uri").asText()
+                    + " after " + params.path("inputResponses").path("confirm").path("action").asText()
+                    + " with state " + params.path("requestState").asText()
+                    + " args " + params.path("arguments").path("file").asText());
+            r.put("resultType", "complete");
+            return r;
+        });
+        List<String> asked = Collections.synchronizedList(new ArrayList<>());
+        McpSession s = start(b -> b
+                .elicitationHandler(p -> {
+                    asked.add(p.path("message").asText());
+                    return JSON.createObjectNode().put("action", "accept");
+                })
+                .rootsHandler(p -> {
+                    ObjectNode r = JSON.createObjectNode();
+                    r.putArray("roots").addObject().put("uri", "file:///w").put("name", "w");
+                    return r;
+                }));
+        s.initialize(WAIT);
+        ToolResult r = s.call("delete", Map.of("file", "x.txt"), CallOptions.defaults());
+        assertEquals("deleted in file:///w after accept with state opaque-1 args x.txt", r.text());
+        assertEquals(List.of("really delete?"), asked);
+        List<JsonNode> calls = server.received.stream()
+                .filter(m -> "tools/call".equals(m.path("method").asText())).toList();
+        assertEquals(2, calls.size());
+        assertNotEquals(calls.get(0).path("id").asLong(), calls.get(1).path("id").asLong());
+        assertEquals("2026-07-28", calls.get(1).path("params").path("_meta")
+                .path("io.modelcontextprotocol/protocolVersion").asText());
+    }
+
+    @Test
+    void statelessInputRequiredForAMethodWithoutAHandlerFailsTheCallClearly() {
+        modernDiscover();
+        server.onResult("tools/call", m -> Map.of("resultType", "input_required", "inputRequests",
+                Map.of("llm", Map.of("method", "sampling/createMessage", "params", Map.of()))));
+        server.onResult("ping", m -> Map.of());
+        McpSession s = start(b -> { });
+        s.initialize(WAIT);
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> s.call("t", Map.of(), CallOptions.defaults()));
+        assertTrue(e.getMessage().contains("sampling/createMessage"), e.getMessage());
+        s.ping();
+    }
+
     @Test
     void unsupportedProtocolVersionErrorListingHandshakeVersionsLeadsToInitializeWithOne() {
         server.legacy("2025-06-18");
@@ -752,6 +823,31 @@ class McpSessionTest {
         assertEquals("file:///inner", server.nextResponse().path("result").path("roots").path(0).path("uri").asText());
     }
 
+    @Test
+    void aServerRequestTheServerCancelsIsNotAnswered() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        server.legacy("2025-11-25");
+        McpSession s = start(b -> b.samplingHandler(p -> {
+            try {
+                release.get(5, TimeUnit.SECONDS);
+                return JSON.createObjectNode().put("role", "assistant");
+            } finally {
+                finished.complete(null);
+            }
+        }));
+        s.initialize(WAIT);
+        server.requestClient(41, "sampling/createMessage", Map.of());
+        server.notifyClient("notifications/cancelled", Map.of("requestId", 41, "reason", "no longer needed"));
+        server.drainGuest();
+        release.complete(null);
+        finished.get(5, TimeUnit.SECONDS);
+        server.requestClient(42, "ping", null);
+        JsonNode next = server.nextResponse();
+        assertEquals(42, next.path("id").asInt(), "no answer to the cancelled request 41: " + next);
+        assertNull(server.responses.poll(200, TimeUnit.MILLISECONDS));
+    }
+
     // ------------------------------------------------------------------ list_changed and listeners
 
     @Test
@@ -805,7 +901,8 @@ class McpSessionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"malformed", "truncated", "array", "scalar", "empty-object", "result-and-error",
-            "unknown-id", "unknown-string-id", "future-id", "non-string-method", "bad-request-id", "bad-utf8"})
+            "unknown-id", "unknown-string-id", "future-id", "non-string-method", "bad-request-id", "bad-utf8",
+            "two-objects"})
     void eachFaultFailsPendingCallsAndTellsTheFailureHandler(String which) throws Exception {
         List<JsonNode> held = Collections.synchronizedList(new ArrayList<>());
         server.on("tools/call", held::add);
@@ -834,6 +931,7 @@ class McpSessionTest {
                         + ",\"result\":{}}");
                 expected = FailureKind.UNKNOWN_RESPONSE_ID;
             }
+            case "two-objects" -> server.write("{\"jsonrpc\":\"2.0\",\"method\":\"a\"} {\"jsonrpc\":\"2.0\"}");
             case "non-string-method" -> server.write("{\"jsonrpc\":\"2.0\",\"method\":7}");
             case "bad-request-id" -> server.write("{\"jsonrpc\":\"2.0\",\"id\":{\"x\":1},\"method\":\"ping\"}");
             case "bad-utf8" -> {
