@@ -24,17 +24,29 @@ public final class CallCancelledException extends McpWasmException {
         this.requestId = requestId;
     }
 
-    /** @return the server the request went to */
+    /**
+     * For a wait that was abandoned before any request was sent (for example an interrupt while a server starts).
+     *
+     * @param message what was cancelled
+     */
+    public CallCancelledException(String message) {
+        super(message);
+        this.serverName = null;
+        this.method = null;
+        this.requestId = -1;
+    }
+
+    /** @return the server the request went to, or {@code null} when no request was sent */
     public String serverName() {
         return serverName;
     }
 
-    /** @return the request method */
+    /** @return the request method, or {@code null} when no request was sent */
     public String method() {
         return method;
     }
 
-    /** @return the JSON-RPC id of the request */
+    /** @return the JSON-RPC id of the request, or -1 when no request was sent */
     public long requestId() {
         return requestId;
     }
