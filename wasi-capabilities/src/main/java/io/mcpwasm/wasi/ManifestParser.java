@@ -185,9 +185,15 @@ final class ManifestParser {
             if (!paths.add(path)) {
                 throw new ManifestException(at + ".guestPath", "'" + path + "' is used by two secrets");
             }
+            String parent = path.substring(0, Math.max(1, path.lastIndexOf('/')));
             for (Manifest.Mount m : mounts) {
                 if (m.guestPath().equals(path)) {
                     throw new ManifestException(at + ".guestPath", "'" + path + "' is also a mount's guest path");
+                }
+                if (m.guestPath().equals(parent)) {
+                    throw new ManifestException(at + ".guestPath", "'" + path + "' is in the directory of mount '"
+                            + parent + "'; secrets are served from a read-only directory of their own, so put them"
+                            + " in another directory (e.g. /run/secrets)");
                 }
             }
             out.add(new Manifest.Secret(name, path));

@@ -145,6 +145,8 @@ class ManifestParseTest {
             "manifestVersion": 1, "name": "x", "secrets": [{"name":"t","guestPath":"/t"},{"name":"t","guestPath":"/u"}] | secrets[1].name | twice
             "manifestVersion": 1, "name": "x", "secrets": [{"name":"t","guestPath":"/t"},{"name":"u","guestPath":"/t"}] | secrets[1].guestPath | two secrets
             "manifestVersion": 1, "name": "x", "mounts": [{"guestPath":"/t","mode":"ro"}], "secrets": [{"name":"t","guestPath":"/t"}] | secrets[0].guestPath | mount
+            "manifestVersion": 1, "name": "x", "mounts": [{"guestPath":"/run","mode":"ro"}], "secrets": [{"name":"t","guestPath":"/run/t"}] | secrets[0].guestPath | directory of mount
+            "manifestVersion": 1, "name": "x", "mounts": [{"guestPath":"/","mode":"ro"}], "secrets": [{"name":"t","guestPath":"/t"}] | secrets[0].guestPath | directory of mount
             "manifestVersion": 1, "name": "x", "secrets": [{"name":"t","guestPath":"/t","mode":"ro"}] | secrets[0].mode | unknown field
             "manifestVersion": 1, "name": "x", "limits": {"memory": "64MB"} | limits.memory | not a size
             "manifestVersion": 1, "name": "x", "limits": {"memory": 1024} | limits.memory | out of range
