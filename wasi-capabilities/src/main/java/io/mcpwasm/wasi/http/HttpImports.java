@@ -756,6 +756,15 @@ public final class HttpImports implements AutoCloseable {
         }
 
         /**
+         * Destinations already intersected elsewhere, e.g. {@code Grants.network()} (manifest hosts ∩ host
+         * policy): the same as passing them to both {@link #manifestHosts} and {@link #policyHosts}.
+         */
+        public Builder grantedHosts(Collection<HostPattern> hosts) {
+            manifestHosts(hosts);
+            return policyHosts(hosts);
+        }
+
+        /**
          * Allows connecting to this exact address even though it lies in a refused range (loopback,
          * private, link-local, metadata...). A destination must still match the allowed host patterns.
          * Dangerous: only for addresses the host operator controls.

@@ -270,6 +270,14 @@ class HttpImportsTest {
         assertEquals("GET null ", g.body());
     }
 
+    @Test
+    void grantedHostsFromGrantsAllowExactlyThoseDestinations() {
+        HttpGuest g = new HttpGuest(track(base().grantedHosts(patterns("http://api.test:" + port)).build()));
+        assertEquals(HttpError.OK, g.fetch(url("api.test", "/hello")));
+        assertEquals(HttpError.DENIED_HOST, g.fetch(url("b.test", "/hello")));
+        assertEquals(1, hitCount("/hello"));
+    }
+
     // ---- refusals ------------------------------------------------------------------------------------------
 
     @Test
