@@ -202,7 +202,7 @@ public final class McpSession implements AutoCloseable {
      * Sets the session up: {@code server/discover} probe, then either the stateless revision or the
      * {@code initialize} handshake followed by {@code notifications/initialized}. Blocks.
      *
-     * @param timeout the deadline for the whole set-up
+     * @param timeout the deadline for the whole set-up; the probe gets at most half of it
      * @return what the server said about itself
      * @throws ProtocolException when the server speaks no protocol version this client knows
      * @throws CallTimeoutException when the server does not answer {@code initialize} in time
@@ -214,21 +214,27 @@ public final class McpSession implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> handshakeCandidates = HANDSHAKE_VERSIONS;
         if (discovery) {
-            Duration probe = discoveryTimeout.compareTo(timeout) < 0 ? discoveryTimeout : timeout;
+            Duration half = timeout.dividedBy(2);
+            Duration probe = discoveryTimeout.compareTo(half) < 0 ? discoveryTimeout : half;
             ObjectNode params = MAPPER.createObjectNode();
             addModernMeta(params);
             CallFuture<JsonNode> f = request("server/discover", params, probe, null, r -> r, false);
             try {
                 JsonNode result = await(f, probe);
-                List<String> supported = stringList(result.get("supportedVersions"));
-                if (supported.contains(STATELESS_VERSION)) {
+                JsonNode versions = result == null ? null : result.get("supportedVersions");
+                List<String> supported = stringList(versions);
+                if (versions == null || !versions.isArray()) {
+                    LOG.debug("MCP server '{}' answered server/discover without supportedVersions; using the "
+                            + "initialize handshake", serverName);
+                } else if (supported.contains(STATELESS_VERSION)) {
                     ServerInfo info = discoverInfo(result);
                     stateless = true;
                     serverInfo = info;
                     LOG.debug("MCP server '{}' speaks {} (stateless)", serverName, STATELESS_VERSION);
                     return info;
+                } else {
+                    handshakeCandidates = commonHandshakeVersions(supported, "server/discover result");
                 }
-                handshakeCandidates = commonHandshakeVersions(supported, "server/discover result");
             } catch (McpErrorException e) {
                 if (isUnsupportedVersion(e)) {
                     List<String> supported = stringList(e.data().get("supported"));

@@ -227,6 +227,15 @@ class McpSessionTest {
     }
 
     @Test
+    void aDiscoverResultWithoutSupportedVersionsMeansLegacy() {
+        server.legacy("2025-11-25");
+        server.onResult("server/discover", m -> Map.of());
+        McpSession s = start(b -> { });
+        assertTrue(s.initialize(WAIT).legacyHandshake());
+        assertEquals(1, server.count("initialize"));
+    }
+
+    @Test
     void discoverDisabledGoesStraightToInitialize() {
         server.legacy("2025-11-25");
         McpSession s = start(b -> b.discovery(false));
