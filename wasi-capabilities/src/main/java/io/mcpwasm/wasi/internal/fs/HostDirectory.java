@@ -270,19 +270,23 @@ final class HostDirectory implements FsDirectory {
         }
     }
 
+    /** Deletes a non-directory entry and gives its bytes back if it was the file's last link. */
     private void removeCountingQuota(PathResolver.Resolved<HostHandle> r, BasicFileAttributes a) throws ErrnoException {
-        long freed = bytesFreedByRemoving(r.dir(), r.name(), a);
+        long nlink = linkCountBefore(r.dir(), r.name(), a);
         r.dir().deleteFile(r.name());
-        grant.credit(freed);
+        creditRemoved(a, nlink);
     }
 
-    /** Bytes a deletion gives back: the size, only when this is the file's last link (see {@link HostGrant}). */
-    private long bytesFreedByRemoving(HostHandle dir, String name, BasicFileAttributes a) {
-        if (!a.isRegularFile()) {
-            return 0;
+    /** The link count of a regular file about to lose a name (-1 when unknown); read before the name goes. */
+    private static long linkCountBefore(HostHandle dir, String name, BasicFileAttributes a) {
+        return a.isRegularFile() ? dir.linkCount(name, a.fileKey()) : -1;
+    }
+
+    /** After a name of {@code a} was removed: gives its bytes back when it was the last link (see HostGrant). */
+    private void creditRemoved(BasicFileAttributes a, long nlinkBefore) {
+        if (a.isRegularFile() && grant.removingLastLink(a.fileKey(), nlinkBefore)) {
+            grant.credit(a.size());
         }
-        long nlink = dir.linkCount(name, a.fileKey());
-        return grant.removingLastLink(a.fileKey(), nlink) ? a.size() : 0;
     }
 
     // ---------------------------------------------------------------- rename, link, symlink, readlink
@@ -326,15 +330,17 @@ final class HostDirectory implements FsDirectory {
                 String text = src.dir().readSymlink(src.name());
                 checkSymlinkInside("path_rename", to, text, dst);
                 if (da != null) {
-                    target.removeCountingQuota(dst, da);
+                    removeCountingQuota(dst, da);
                 }
                 dst.dir().symlink(dst.name(), text);
                 src.dir().deleteFile(src.name());
                 return;
             }
-            long freed = da == null ? 0 : target.bytesFreedByRemoving(dst.dir(), dst.name(), da);
+            long replacedLinks = da == null ? -1 : linkCountBefore(dst.dir(), dst.name(), da);
             src.dir().move(src.name(), dst.dir(), dst.name());
-            grant.credit(freed);
+            if (da != null) {
+                creditRemoved(da, replacedLinks);
+            }
         }
     }
 

@@ -274,7 +274,12 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
         }
     }
 
-    /** Fallback: hard link {@code target/targetName} to the existing entry {@code name} of this directory. */
+    /**
+     * Fallback: hard link {@code target/targetName} to the existing regular file {@code name} of this directory.
+     * Linux {@code link(2)} does not follow a symlink in {@code name}; Jimfs's createLink does, so on Jimfs a
+     * same-JVM thread swapping {@code name} for a symlink just before this call could link the link's target.
+     * The caller never passes a name it saw as a symlink (those are copied as symlinks instead).
+     */
     void link(String name, HostHandle target, String targetName) throws ErrnoException {
         Path existing = verifiedPath().resolve(name);
         Path created = target.verifiedPath().resolve(targetName);
