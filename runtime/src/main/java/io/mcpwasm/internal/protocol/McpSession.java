@@ -57,6 +57,7 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The client side of one MCP session over stdio framing (one JSON-RPC 2.0 message per line).
@@ -896,25 +897,37 @@ public final class McpSession implements AutoCloseable {
     }
 
     private void logServerMessage(JsonNode p) {
-        String level = p.path("level").asText("info");
+        Level level = levelOf(p.path("level").asText("info"));
+        if (!serverLog.isEnabledForLevel(level)) {
+            return;
+        }
         JsonNode data = p.get("data");
         String text = data == null ? "" : data.isTextual() ? data.asText() : data.toString();
         String logger = p.path("logger").asText(null);
-        String line = logger != null ? "[" + logger + "] " + text : text;
-        switch (level) {
+        serverLog.atLevel(level).log("{}", logger != null ? "[" + logger + "] " + text : text);
+    }
+
+    /**
+     * Maps an MCP (RFC 5424) log level to slf4j: debug to DEBUG; info and notice to INFO; warning to WARN;
+     * error, critical, alert, emergency and anything unknown to ERROR.
+     */
+    static Level levelOf(String mcpLevel) {
+        switch (mcpLevel) {
             case "debug":
-                serverLog.debug("{}", line);
-                break;
+                return Level.DEBUG;
             case "info":
             case "notice":
-                serverLog.info("{}", line);
-                break;
+                return Level.INFO;
             case "warning":
-                serverLog.warn("{}", line);
-                break;
-            default: // error, critical, alert, emergency and anything unknown
-                serverLog.error("{}", line);
+                return Level.WARN;
+            default:
+                return Level.ERROR;
         }
+    }
+
+    /** @return the name of the logger that server log messages go to */
+    String serverLoggerName() {
+        return serverLog.getName();
     }
 
     private void onProgress(JsonNode p) {
@@ -1130,12 +1143,21 @@ public final class McpSession implements AutoCloseable {
 
         List<T> get() {
             CompletableFuture<List<T>> f = current.get();
-            if (f == null || f.isCompletedExceptionally() || f.isCancelled()) {
-                CompletableFuture<List<T>> fresh = fetchAll();
-                if (current.compareAndSet(f, fresh)) {
-                    f = fresh;
+            boolean started = false;
+            while (!started && (f == null || f.isCompletedExceptionally())) {
+                CompletableFuture<List<T>> mine = new CompletableFuture<>();
+                if (current.compareAndSet(f, mine)) {
+                    started = true;
+                    fetchAll().whenComplete((list, err) -> {
+                        if (err != null) {
+                            mine.completeExceptionally(err instanceof java.util.concurrent.CompletionException
+                                    && err.getCause() != null ? err.getCause() : err);
+                        } else {
+                            mine.complete(list);
+                        }
+                    });
+                    f = mine;
                 } else {
-                    fresh.cancel(true);
                     f = current.get();
                 }
             }

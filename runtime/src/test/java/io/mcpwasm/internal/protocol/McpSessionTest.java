@@ -439,6 +439,57 @@ class McpSessionTest {
     }
 
     @Test
+    void concurrentFirstListingsShareOneFetch() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        server.on("tools/list", m -> {
+            release.get(5, TimeUnit.SECONDS);
+            server.reply(m, page("tools", List.of(tool("only")), null));
+        });
+        McpSession s = initialized();
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<List<Tool>>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                results.add(CompletableFuture.supplyAsync(s::tools, callers));
+            }
+            Thread.sleep(100); // let the callers reach the cache; correctness does not depend on it
+            release.complete(null);
+            for (CompletableFuture<List<Tool>> r : results) {
+                assertEquals("only", r.get(5, TimeUnit.SECONDS).get(0).name());
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertEquals(1, server.count("tools/list"));
+    }
+
+    @Test
+    void listingAfterTheSessionFailedThrowsTheFailure() {
+        McpSession s = initialized();
+        ServerFailedException trap = new ServerFailedException("fake", FailureKind.TRAP, "boom", null);
+        s.fail(trap);
+        assertSame(trap, assertThrows(ServerFailedException.class, s::tools));
+        assertSame(trap, assertThrows(ServerFailedException.class, s::tools));
+    }
+
+    @Test
+    void serverLogLevelsMapToSlf4jUnderThePerServerLogger() throws Exception {
+        assertEquals(org.slf4j.event.Level.DEBUG, McpSession.levelOf("debug"));
+        assertEquals(org.slf4j.event.Level.INFO, McpSession.levelOf("info"));
+        assertEquals(org.slf4j.event.Level.INFO, McpSession.levelOf("notice"));
+        assertEquals(org.slf4j.event.Level.WARN, McpSession.levelOf("warning"));
+        for (String l : List.of("error", "critical", "alert", "emergency", "bogus")) {
+            assertEquals(org.slf4j.event.Level.ERROR, McpSession.levelOf(l));
+        }
+        McpSession s = initialized();
+        assertEquals("mcpwasm.server.fake", s.serverLoggerName());
+        server.notifyClient("notifications/message", Map.of("level", "warning", "logger", "db",
+                "data", Map.of("rows", 3)));
+        server.drainGuest();
+        assertTrue(faults.isEmpty());
+    }
+
+    @Test
     void aLoopingCursorIsAProtocolError() {
         server.onResult("tools/list", m -> page("tools", List.of(tool("a")), "same"));
         McpSession s = initialized();
