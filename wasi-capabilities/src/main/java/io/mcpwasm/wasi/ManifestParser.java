@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -54,8 +53,6 @@ final class ManifestParser {
             throw new ManifestException(null, "manifest is not valid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")" : ""), e);
-        } catch (IOException e) {
-            throw new ManifestException(null, "manifest cannot be read: " + e.getMessage(), e);
         }
         if (root == null || root.isMissingNode()) {
             throw new ManifestException(null, "manifest is empty");
