@@ -149,13 +149,17 @@ final class HostDirectory implements FsDirectory {
 
     private HostFile newFile(PathResolver.Resolved<HostHandle> r, String name, SeekableByteChannel ch,
                              OpenOptions o, String path) throws ErrnoException {
+        HostHandle parent = null;
         try {
-            HostHandle parent = r.ownsDir() ? r.takeDir() : r.dir().reopen();
+            parent = r.ownsDir() ? r.takeDir() : r.dir().reopen();
             BasicFileAttributes a = parent.lstatOrNull(name);
             return new HostFile(grant, parent, name, a, ch, o.read() || !(o.write() || o.append()),
                     o.write() || o.append() || o.truncate(), o.append(), guestPath(path));
         } catch (ErrnoException | RuntimeException e) {
             closeQuietly(ch);
+            if (parent != null) {
+                parent.release();
+            }
             throw e;
         }
     }
