@@ -673,7 +673,8 @@ public final class McpSession implements AutoCloseable {
         try {
             node = MAPPER.readTree(line, off, len);
         } catch (IOException e) {
-            fault(FailureKind.MALFORMED_MESSAGE, "malformed JSON: " + e.getMessage().split("\n", 2)[0], e);
+            String why = String.valueOf(e.getMessage()).split("\n", 2)[0];
+            fault(FailureKind.MALFORMED_MESSAGE, "malformed JSON: " + why, e);
             return;
         }
         if (node == null || node.isMissingNode()) {
@@ -683,6 +684,19 @@ public final class McpSession implements AutoCloseable {
             fault(FailureKind.MALFORMED_MESSAGE, "message is not a JSON object but " + node.getNodeType(), null);
             return;
         }
+        try {
+            dispatch(node);
+        } catch (RuntimeException e) {
+            LOG.warn("MCP server '{}': could not handle message {}", serverName, abbreviate(node), e);
+        }
+    }
+
+    private static String abbreviate(JsonNode node) {
+        String text = node.toString();
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    private void dispatch(JsonNode node) {
         JsonNode method = node.get("method");
         JsonNode id = node.get("id");
         boolean hasResult = node.has("result");
@@ -972,7 +986,8 @@ public final class McpSession implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("host handler for {} from MCP server '{}' failed", method, serverName, e);
                 if (!cancelled.get()) {
-                    respondError(id, INTERNAL_ERROR, "Internal error: " + e, null);
+                    // the guest is untrusted: tell it nothing about the host's exception
+                    respondError(id, INTERNAL_ERROR, "Internal error in the host's " + method + " handler", null);
                 }
             } finally {
                 serverRequests.remove(key, cancelled);
