@@ -624,6 +624,23 @@ class McpSessionTest {
     }
 
     @Test
+    void malformedResultShapesAreProtocolExceptionsNamingTheMember() {
+        server.onResult("tools/list", m -> page("tools", List.of(Map.of("description", "nameless")), null));
+        server.onResult("resources/read", m -> Map.of("contents", List.of(
+                Map.of("uri", "file:///x", "text", "t", "blob", "AA=="))));
+        server.onResult("prompts/get", m -> Map.of("description", "no messages"));
+        McpSession s = initialized();
+        ProtocolException tools = assertThrows(ProtocolException.class, s::tools);
+        assertTrue(tools.getMessage().contains("'name'"), tools.getMessage());
+        assertTrue(tools.getMessage().contains("fake"), tools.getMessage());
+        ProtocolException read = assertThrows(ProtocolException.class, () -> s.read("file:///x"));
+        assertTrue(read.getMessage().contains("exactly one of text and blob"), read.getMessage());
+        ProtocolException prompt = assertThrows(ProtocolException.class, () -> s.prompt("p", null));
+        assertTrue(prompt.getMessage().contains("'messages'"), prompt.getMessage());
+        assertTrue(faults.isEmpty(), "a bad result fails that call, not the server");
+    }
+
+    @Test
     void newlinesInArgumentsNeverBreakTheLineFraming() {
         server.onResult("tools/call", m -> textResult(m.path("params").path("arguments").path("s").asText()));
         McpSession s = initialized();
