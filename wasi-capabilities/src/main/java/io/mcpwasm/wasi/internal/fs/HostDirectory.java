@@ -419,15 +419,24 @@ final class HostDirectory implements FsDirectory {
     private void checkSymlinkInside(String op, String guestPath, String text,
                                     PathResolver.Resolved<HostHandle> where) throws ErrnoException {
         PathResolver.checkTargetText(text, where.depth(), op, guestPath, refusals);
-        try (PathResolver.Resolved<HostHandle> ignored =
-                     PathResolver.resolveFrom(where, text, op, guestPath, refusals)) {
-            // resolves inside
+        // Only the refusals that are rethrown below are reported; a loop or a missing part is not a refusal here.
+        FsRefusalListener fatalOnly = (o, p, errno, reason) -> {
+            if (fatal(errno)) {
+                refusals.refused(o, p, errno, reason);
+            }
+        };
+        try {
+            PathResolver.resolveFrom(where, text, op, guestPath, fatalOnly).close(); // resolves inside
         } catch (ErrnoException e) {
-            if (e.errno() == Errno.ENOTCAPABLE || e.errno() == Errno.EINVAL) {
+            if (fatal(e.errno())) {
                 throw e;
             }
-            // missing or not-a-directory parts: the text check above is what guards them
+            // missing, not-a-directory or looping parts: the text check above is what guards them
         }
+    }
+
+    private static boolean fatal(int errno) {
+        return errno == Errno.ENOTCAPABLE || errno == Errno.EINVAL;
     }
 
     private HostDirectory sameGrant(String op, FsDirectory other, String path) throws ErrnoException {
