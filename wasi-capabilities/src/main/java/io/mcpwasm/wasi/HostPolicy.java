@@ -31,7 +31,7 @@ import java.util.Set;
  *   <li>file-system quota cap: {@value #DEFAULT_MAX_FILESYSTEM_QUOTA_BYTES} bytes (64 MiB) per read-write
  *       mount;</li>
  *   <li>optional mounts: granted when bound ({@link Builder#refuseOptional()} refuses them);</li>
- *   <li>realtime clock: refused; the guest's realtime clock reads {@link #DEFAULT_FIXED_INSTANT}
+ *   <li>realtime clock: refused; the guest's realtime clock starts at {@link #DEFAULT_FIXED_INSTANT}
  *       (1970-01-01T00:00:00Z).</li>
  * </ul>
  * A cap is the most the server gets: the effective limit is the manifest's value when it asks for less, and the
@@ -62,7 +62,7 @@ public final class HostPolicy {
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 4L * 1024 * 1024;
     /** Per-mount file-system quota cap when the policy sets none: 64 MiB. */
     public static final long DEFAULT_MAX_FILESYSTEM_QUOTA_BYTES = 64L * 1024 * 1024;
-    /** What the guest's realtime clock reads when the policy allows no real time: the Unix epoch. */
+    /** Where the guest's realtime clock starts when the policy allows no real time: the Unix epoch. */
     public static final Instant DEFAULT_FIXED_INSTANT = Instant.EPOCH;
 
     private static final HostPolicy DENY_ALL = new Builder().build();
@@ -178,7 +178,7 @@ public final class HostPolicy {
         return realtimeClock;
     }
 
-    /** What the guest's realtime clock reads when it is not granted the real time. */
+    /** Where the guest's realtime clock starts when it is not granted the real time. */
     public Instant fixedInstant() {
         return fixedInstant;
     }
@@ -382,8 +382,8 @@ public final class HostPolicy {
         }
 
         /**
-         * Refuses the real time (servers that require it cannot start) and sets what the guest's realtime clock
-         * reads. This is the default, with {@link #DEFAULT_FIXED_INSTANT}.
+         * Refuses the real time (servers that require it cannot start) and sets where the guest's realtime clock
+         * starts. This is the default, with {@link #DEFAULT_FIXED_INSTANT}.
          */
         public Builder fixedClock(Instant instant) {
             fixedInstant = Objects.requireNonNull(instant, "instant");

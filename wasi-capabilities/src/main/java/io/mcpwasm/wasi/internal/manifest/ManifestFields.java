@@ -36,7 +36,7 @@ public final class ManifestFields {
     public static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Secret names. */
     public static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    /** Longest env var, secret name, guest path component list. */
+    /** Longest environment variable name or secret name. */
     public static final int NAME_MAX = 128;
     /** Longest guest path. */
     public static final int PATH_MAX = 1024;
