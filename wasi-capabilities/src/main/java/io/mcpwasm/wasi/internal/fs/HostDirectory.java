@@ -328,17 +328,19 @@ final class HostDirectory implements FsDirectory {
                 }
             }
             if (sa.isSymbolicLink()) {
-                // A link is never handed to a provider's move: Jimfs 1.3's SecureDirectoryStream.move looks the
-                // source up *following* a final symlink, so it would move the link's target (possibly from
-                // outside the grant). A link is moved as: check its text from the new place, recreate, delete.
                 String text = src.dir().readSymlink(src.name());
                 checkSymlinkInside("path_rename", to, text, dst);
-                if (da != null) {
-                    removeCountingQuota(dst, da);
+                if (!src.dir().moveNeverFollowsLinks()) {
+                    // Jimfs 1.3's SecureDirectoryStream.move looks the source up *following* a final symlink, so
+                    // it would move the link's target (possibly from outside the grant). There a link is moved
+                    // as: recreate at the new place, delete the old one (not atomic; Jimfs is for tests).
+                    if (da != null) {
+                        removeCountingQuota(dst, da);
+                    }
+                    dst.dir().symlink(dst.name(), text);
+                    src.dir().deleteFile(src.name());
+                    return;
                 }
-                dst.dir().symlink(dst.name(), text);
-                src.dir().deleteFile(src.name());
-                return;
             }
             long replacedLinks = da == null ? -1 : linkCountBefore(dst.dir(), dst.name(), da);
             src.dir().move(src.name(), dst.dir(), dst.name());

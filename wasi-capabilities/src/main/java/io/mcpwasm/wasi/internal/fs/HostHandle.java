@@ -11,6 +11,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -233,6 +234,14 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
         } catch (IOException | ClosedDirectoryStreamException e) {
             throw errno("rename", e);
         }
+    }
+
+    /**
+     * True when {@link #move} is known to rename a symlink itself: the JDK's default provider ({@code renameat},
+     * which never follows). Other providers may follow a symlink source (Jimfs does), so links are not moved there.
+     */
+    boolean moveNeverFollowsLinks() {
+        return hostPath.getFileSystem() == FileSystems.getDefault();
     }
 
     /** Names in this directory (without "." and ".."), sorted. */
