@@ -1,0 +1,320 @@
+package io.mcpwasm.wasi;
+
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import io.mcpwasm.wasi.internal.Auditor;
+import io.mcpwasm.wasi.internal.Errno;
+import io.mcpwasm.wasi.internal.Mounts;
+import io.mcpwasm.wasi.internal.WasiPreview1;
+import io.mcpwasm.wasi.internal.fs.FsDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * mcpwasm's own {@code wasi_snapshot_preview1} host for one guest instance: deny by default, every
+ * capability granted explicitly on the {@link Builder}, every refused access audited.
+ *
+ * <pre>{@code
+ * WasiHost host = WasiHost.builder("server-name")
+ *     .args(List.of("server-name", "--flag"))
+ *     .env("KEY", "value")
+ *     .mount("/data", hostDir, MountMode.READ_ONLY)
+ *     .secret("/run/secrets/token", bytes)
+ *     .stdin(input).stdout(out).stderr(err)
+ *     .build();
+ * Instance instance = Instance.builder(module).withImportValues(host.toImportValues()).build();
+ * }</pre>
+ *
+ * <p>Descriptors: 0, 1 and 2 are the standard streams; preopened directories follow from 3: one per mount
+ * in mount order, then one read-only in-memory directory per distinct parent path of the secrets
+ * (secret {@code /run/secrets/token} appears as file {@code token} in preopen {@code /run/secrets}).
+ *
+ * <p>One host serves one guest instance, driven by one thread at a time; {@link #close()} may be called
+ * from any thread.
+ */
+public final class WasiHost implements AutoCloseable {
+
+    private final String serverName;
+    private final WasiPreview1 wasi;
+    private final List<String> preopens;
+    private volatile ImportValues imports;
+
+    private WasiHost(String serverName, WasiPreview1 wasi, List<String> preopens) {
+        this.serverName = serverName;
+        this.wasi = wasi;
+        this.preopens = List.copyOf(preopens);
+    }
+
+    /** Starts a host for the server called {@code serverName} (used in audit events and log lines). */
+    public static Builder builder(String serverName) {
+        return new Builder(serverName);
+    }
+
+    /** The server name given to {@link #builder}. */
+    public String serverName() {
+        return serverName;
+    }
+
+    /** The guest paths of the preopened directories, in descriptor order from fd 3. */
+    public List<String> preopenPaths() {
+        return preopens;
+    }
+
+    /** Every {@code wasi_snapshot_preview1} function, ready for {@code Instance.builder(..).withImportValues}. */
+    public ImportValues toImportValues() {
+        ImportValues v = imports;
+        if (v == null) {
+            List<ImportFunction> functions = new ArrayList<>(wasi.hostFunctions());
+            v = ImportValues.builder().withFunctions(functions).build();
+            imports = v;
+        }
+        return v;
+    }
+
+    /** The host functions alone, to combine with other imports. */
+    public List<HostFunction> hostFunctions() {
+        return wasi.hostFunctions();
+    }
+
+    /** Closes every descriptor the guest holds. Idempotent; afterwards the guest sees {@code EBADF}. */
+    @Override
+    public void close() {
+        wasi.close();
+    }
+
+    /** Collects the grants of one host; {@link #build()} opens every mount. Not thread-safe. */
+    public static final class Builder {
+        private final String serverName;
+        private List<String> args;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final List<MountSpec> mounts = new ArrayList<>();
+        private final Map<String, byte[]> secrets = new LinkedHashMap<>();
+        private GuestInput stdin;
+        private GuestOutput stdout = GuestOutput.DISCARD;
+        private GuestOutput stderr = GuestOutput.DISCARD;
+        private Instant fixedClock;
+        private SecureRandom random;
+        private AuditListener auditListener = AuditListener.NONE;
+
+        private record MountSpec(String guestPath, Path hostPath, MountMode mode, long quotaBytes) {}
+
+        private Builder(String serverName) {
+            if (serverName == null || serverName.isBlank()) {
+                throw new IllegalArgumentException("serverName must not be blank");
+            }
+            this.serverName = serverName;
+        }
+
+        /** The guest's argv, program name first. Default: just the server name. */
+        public Builder args(List<String> args) {
+            Objects.requireNonNull(args, "args");
+            List<String> copy = new ArrayList<>();
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                if (a == null || a.indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("args[" + i + "] must be non-null and contain no NUL");
+                }
+                copy.add(a);
+            }
+            this.args = List.copyOf(copy);
+            return this;
+        }
+
+        /** Grants one environment variable. Nothing else of the host's environment reaches the guest. */
+        public Builder env(String name, String value) {
+            if (name == null || name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("env name must be non-empty without '=' or NUL: " + name);
+            }
+            if (value == null || value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("env value of " + name + " must be non-null without NUL");
+            }
+            if (env.containsKey(name)) {
+                throw new IllegalArgumentException("env " + name + " granted twice");
+            }
+            env.put(name, value);
+            return this;
+        }
+
+        /** Mounts a host directory; READ_WRITE mounts get no byte quota. */
+        public Builder mount(String guestPath, Path hostPath, MountMode mode) {
+            return mount(guestPath, hostPath, mode, Long.MAX_VALUE);
+        }
+
+        /**
+         * Mounts a host directory (any {@link java.nio.file.Path}: default file system or an in-memory one)
+         * at an absolute guest path. {@code quotaBytes}: how many bytes the guest may add to a READ_WRITE mount.
+         */
+        public Builder mount(String guestPath, Path hostPath, MountMode mode, long quotaBytes) {
+            String g = checkGuestPath("mount guestPath", guestPath);
+            Objects.requireNonNull(hostPath, "hostPath");
+            Objects.requireNonNull(mode, "mode");
+            if (quotaBytes < 0) {
+                throw new IllegalArgumentException("quotaBytes of mount " + g + " must be >= 0: " + quotaBytes);
+            }
+            for (MountSpec m : mounts) {
+                if (m.guestPath().equals(g)) {
+                    throw new IllegalArgumentException("two mounts at guest path " + g);
+                }
+            }
+            mounts.add(new MountSpec(g, hostPath, mode, quotaBytes));
+            return this;
+        }
+
+        /** A read-only in-memory file at an absolute guest path (not "/"); the bytes are copied. */
+        public Builder secret(String guestPath, byte[] value) {
+            String g = checkGuestPath("secret guestPath", guestPath);
+            Objects.requireNonNull(value, "value of secret " + g);
+            if (g.equals("/")) {
+                throw new IllegalArgumentException("secret guestPath must name a file, not /");
+            }
+            if (secrets.containsKey(g)) {
+                throw new IllegalArgumentException("secret " + g + " given twice");
+            }
+            secrets.put(g, value.clone());
+            return this;
+        }
+
+        /** Standard input. Default: closed (the guest reads end-of-file at once). */
+        public Builder stdin(GuestInput stdin) {
+            this.stdin = Objects.requireNonNull(stdin, "stdin");
+            return this;
+        }
+
+        /** Standard output. Default: discarded. */
+        public Builder stdout(GuestOutput stdout) {
+            this.stdout = Objects.requireNonNull(stdout, "stdout");
+            return this;
+        }
+
+        /** Standard error. Default: discarded. */
+        public Builder stderr(GuestOutput stderr) {
+            this.stderr = Objects.requireNonNull(stderr, "stderr");
+            return this;
+        }
+
+        /**
+         * Makes the clocks deterministic: realtime starts at {@code start}, monotonic and CPU clocks at 0,
+         * and they advance only when a {@code poll_oneoff} clock subscription fires (to its deadline).
+         */
+        public Builder fixedClock(Instant start) {
+            this.fixedClock = Objects.requireNonNull(start, "fixedClock");
+            return this;
+        }
+
+        /** The source of {@code random_get}. Default: a new {@link SecureRandom}. */
+        public Builder random(SecureRandom random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** Receives every refused access. Default: {@link AuditListener#NONE} (events are logged anyway). */
+        public Builder auditListener(AuditListener listener) {
+            this.auditListener = Objects.requireNonNull(listener, "auditListener");
+            return this;
+        }
+
+        /**
+         * Opens every mount and builds the host.
+         *
+         * @throws McpWasmException naming the guest path when a mount's host path is missing or not a directory,
+         *     or when two preopens would share a guest path
+         */
+        public WasiHost build() {
+            Auditor auditor = new Auditor(serverName, auditListener);
+            Map<String, Map<String, byte[]>> secretDirs = new LinkedHashMap<>();
+            for (Map.Entry<String, byte[]> s : secrets.entrySet()) {
+                String path = s.getKey();
+                int slash = path.lastIndexOf('/');
+                String parent = slash == 0 ? "/" : path.substring(0, slash);
+                secretDirs.computeIfAbsent(parent, k -> new LinkedHashMap<>()).put(path.substring(slash + 1), s.getValue());
+            }
+            for (MountSpec m : mounts) {
+                if (secretDirs.containsKey(m.guestPath())) {
+                    throw new McpWasmException("secret directory " + m.guestPath() + " collides with a mount at the same guest path");
+                }
+            }
+            List<WasiPreview1.Preopen> preopens = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            try {
+                for (MountSpec m : mounts) {
+                    if (!Files.isDirectory(m.hostPath())) {
+                        throw new McpWasmException("mount " + m.guestPath() + ": host path " + m.hostPath()
+                            + " does not exist or is not a directory");
+                    }
+                    String mountPath = m.guestPath();
+                    FsDirectory dir;
+                    try {
+                        dir = Mounts.hostDirectory(m.hostPath(), m.mode() == MountMode.READ_ONLY, m.quotaBytes(),
+                            (operation, guestPath, errno, reason) -> auditor.denied("filesystem",
+                                join(mountPath, guestPath), operation + ": " + reason + " (" + Errno.name(errno) + ")"));
+                    } catch (McpWasmException e) {
+                        throw new McpWasmException("mount " + mountPath + ": " + e.getMessage(), e);
+                    } catch (RuntimeException e) {
+                        throw new McpWasmException("mount " + mountPath + ": cannot open host directory: " + e, e);
+                    }
+                    preopens.add(new WasiPreview1.Preopen(mountPath, dir));
+                    names.add(mountPath);
+                }
+                for (Map.Entry<String, Map<String, byte[]>> d : secretDirs.entrySet()) {
+                    FsDirectory dir;
+                    try {
+                        dir = Mounts.readOnlyFiles(d.getValue());
+                    } catch (RuntimeException e) {
+                        throw new McpWasmException("secrets in " + d.getKey() + ": " + e.getMessage(), e);
+                    }
+                    preopens.add(new WasiPreview1.Preopen(d.getKey(), dir));
+                    names.add(d.getKey());
+                }
+            } catch (RuntimeException e) {
+                for (WasiPreview1.Preopen p : preopens) {
+                    p.directory().close();
+                }
+                throw e;
+            }
+            List<String> argv = args != null ? args : List.of(serverName);
+            List<String> environ = new ArrayList<>();
+            env.forEach((k, v) -> environ.add(k + "=" + v));
+            WasiPreview1 wasi = new WasiPreview1(argv, environ, fixedClock,
+                random != null ? random : new SecureRandom(),
+                stdin != null ? stdin : GuestInput.closedInput(), stdout, stderr, preopens, auditor);
+            return new WasiHost(serverName, wasi, names);
+        }
+
+        private static String join(String mount, String relative) {
+            if (relative == null || relative.isEmpty() || relative.equals(".")) {
+                return mount;
+            }
+            if (relative.startsWith("/")) {
+                return relative;
+            }
+            return mount.equals("/") ? "/" + relative : mount + "/" + relative;
+        }
+
+        /** Absolute, normalized: "/" or "/a/b" with no empty, "." or ".." components, no NUL, no trailing "/". */
+        private static String checkGuestPath(String what, String path) {
+            if (path == null || !path.startsWith("/") || path.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException(what + " must be an absolute path: " + path);
+            }
+            if (path.equals("/")) {
+                return path;
+            }
+            if (path.endsWith("/")) {
+                throw new IllegalArgumentException(what + " must not end with '/': " + path);
+            }
+            for (String part : path.substring(1).split("/", -1)) {
+                if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                    throw new IllegalArgumentException(what + " must be normalized (no empty, '.' or '..' parts): " + path);
+                }
+            }
+            return path;
+        }
+    }
+}
