@@ -5,9 +5,9 @@ import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import io.mcpwasm.wasi.internal.Auditor;
 import io.mcpwasm.wasi.internal.Errno;
-import io.mcpwasm.wasi.internal.Mounts;
 import io.mcpwasm.wasi.internal.WasiPreview1;
 import io.mcpwasm.wasi.internal.fs.FsDirectory;
+import io.mcpwasm.wasi.internal.fs.FsMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -101,6 +101,7 @@ public final class WasiHost implements AutoCloseable {
         private GuestOutput stdout = GuestOutput.DISCARD;
         private GuestOutput stderr = GuestOutput.DISCARD;
         private Instant fixedClock;
+        private Instant wallClockStart;
         private SecureRandom random;
         private AuditListener auditListener = AuditListener.NONE;
 
@@ -201,8 +202,19 @@ public final class WasiHost implements AutoCloseable {
         }
 
         /**
-         * Makes the clocks deterministic: realtime starts at {@code start}, monotonic and CPU clocks at 0,
-         * and they advance only when a {@code poll_oneoff} clock subscription fires (to its deadline).
+         * Hides the date: the realtime clock starts at {@code start} and advances with real elapsed time, so the
+         * guest measures durations correctly but never learns the host's wall-clock time. Monotonic and CPU clocks
+         * stay real. What a server gets when the real time is not granted. Ignored when {@link #fixedClock} is set.
+         */
+        public Builder wallClockStart(Instant start) {
+            this.wallClockStart = Objects.requireNonNull(start, "wallClockStart");
+            return this;
+        }
+
+        /**
+         * Makes the clocks deterministic, for reproducible runs: realtime starts at {@code start}, the monotonic
+         * clock at one second and CPU clocks at 0, and they advance only when a {@code poll_oneoff} clock
+         * subscription fires (to its deadline). A guest that measures its own work sees no time pass.
          */
         public Builder fixedClock(Instant start) {
             this.fixedClock = Objects.requireNonNull(start, "fixedClock");
@@ -252,21 +264,25 @@ public final class WasiHost implements AutoCloseable {
                     String mountPath = m.guestPath();
                     FsDirectory dir;
                     try {
-                        dir = Mounts.hostDirectory(m.hostPath(), m.mode() == MountMode.READ_ONLY, m.quotaBytes(),
+                        dir = FsMounts.hostDirectory(m.hostPath(), m.mode() == MountMode.READ_ONLY, m.quotaBytes(),
                             (operation, guestPath, errno, reason) -> auditor.denied("filesystem",
                                 join(mountPath, guestPath), operation + ": " + reason + " (" + Errno.name(errno) + ")"));
                     } catch (McpWasmException e) {
                         throw new McpWasmException("mount " + mountPath + ": " + e.getMessage(), e);
                     } catch (RuntimeException e) {
-                        throw new McpWasmException("mount " + mountPath + ": cannot open host directory: " + e, e);
+                        throw new McpWasmException("mount " + mountPath + ": cannot open host directory " + m.hostPath()
+                            + ": " + e.getMessage(), e);
                     }
                     preopens.add(new WasiPreview1.Preopen(mountPath, dir));
                     names.add(mountPath);
                 }
                 for (Map.Entry<String, Map<String, byte[]>> d : secretDirs.entrySet()) {
                     FsDirectory dir;
+                    String secretDir = d.getKey();
                     try {
-                        dir = Mounts.readOnlyFiles(d.getValue());
+                        dir = FsMounts.readOnlyFiles(d.getValue(), (operation, guestPath, errno, reason) ->
+                            auditor.denied("filesystem", join(secretDir, guestPath),
+                                operation + ": " + reason + " (" + Errno.name(errno) + ")"));
                     } catch (RuntimeException e) {
                         throw new McpWasmException("secrets in " + d.getKey() + ": " + e.getMessage(), e);
                     }
@@ -282,7 +298,7 @@ public final class WasiHost implements AutoCloseable {
             List<String> argv = args != null ? args : List.of(serverName);
             List<String> environ = new ArrayList<>();
             env.forEach((k, v) -> environ.add(k + "=" + v));
-            WasiPreview1 wasi = new WasiPreview1(argv, environ, fixedClock,
+            WasiPreview1 wasi = new WasiPreview1(argv, environ, fixedClock, wallClockStart,
                 random != null ? random : new SecureRandom(),
                 stdin != null ? stdin : GuestInput.closedInput(), stdout, stderr, preopens, auditor);
             return new WasiHost(serverName, wasi, names);
