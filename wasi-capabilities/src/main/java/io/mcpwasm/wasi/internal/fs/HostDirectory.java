@@ -91,7 +91,16 @@ final class HostDirectory implements FsDirectory {
                     // CREATE_NEW is O_CREAT|O_EXCL: it never follows a symlink planted here in the meantime.
                     Set<OpenOption> opts = channelOptions(o, true);
                     opts.add(StandardOpenOption.CREATE_NEW);
-                    SeekableByteChannel ch = r.dir().openFile(name, opts);
+                    SeekableByteChannel ch;
+                    try {
+                        ch = r.dir().openFile(name, opts);
+                    } catch (ErrnoException e) {
+                        if (e.errno() != Errno.EEXIST || o.exclusive()) {
+                            throw e;
+                        }
+                        // Created by someone else since the look-up: open what is there, still without following.
+                        ch = r.dir().openFile(name, channelOptions(o, false));
+                    }
                     return newFile(r, name, ch, o, path);
                 }
                 case DIRECTORY: {
