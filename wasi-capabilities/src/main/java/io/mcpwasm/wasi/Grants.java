@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>limits</b>: each effective limit is the lower of the manifest's value and the policy's cap, the cap
  *       when the manifest does not say; limits never refuse a start.</li>
  *   <li><b>clock</b>: a manifest asking for {@code realtime} needs {@link HostPolicy.Builder#allowRealtimeClock()},
- *       or the start is refused; a server that does not ask reads the policy's fixed instant. The monotonic clock
+ *       or the start is refused; for a server that does not ask, the realtime clock starts at the policy's fixed
+ *       instant. The monotonic clock
  *       and {@code random_get} are always provided (runtimes cannot boot without them).</li>
  *   <li><b>undeclared bindings</b>: a mount, variable or secret that the policy supplies but the manifest does not
  *       declare is not an error (one policy may serve many servers) and is never granted: a DENIED event
@@ -136,7 +137,10 @@ public final class Grants {
         return realtimeClock;
     }
 
-    /** What the guest's realtime clock reads when {@link #realtimeClock()} is false; empty otherwise. */
+    /**
+     * Where the guest's realtime clock starts when {@link #realtimeClock()} is false (the clocks are then
+     * deterministic, see {@link WasiHost.Builder#fixedClock(Instant)}); empty otherwise.
+     */
     public Optional<Instant> fixedInstant() {
         return realtimeClock ? Optional.empty() : Optional.of(fixedInstant);
     }
@@ -149,6 +153,38 @@ public final class Grants {
     /** The listener the grant decisions went to, for the WASI host's run-time refusals. */
     public AuditListener auditListener() {
         return listener;
+    }
+
+    /**
+     * Applies these grants to a WASI host builder: each granted mount (with its mode and quota), each granted
+     * environment variable, each granted secret as a read-only file at its guest path, the fixed instant when the
+     * real time is not granted ({@link WasiHost.Builder#wallClockStart(Instant)}: the guest's realtime clock
+     * starts there and advances with real elapsed time; monotonic time stays real so runtimes and timers work), and this decision's audit listener. Nothing else is set: arguments, stdio and the
+     * random source stay the caller's. Limits and network grants are enforced elsewhere (the runtime and the
+     * HTTP host functions) and are not part of the WASI builder.
+     *
+     * @return {@code builder}, for chaining
+     * @throws IllegalArgumentException if the builder already holds a conflicting mount, variable or secret
+     */
+    public WasiHost.Builder applyTo(WasiHost.Builder builder) {
+        Objects.requireNonNull(builder, "builder");
+        for (MountGrant m : mounts) {
+            builder.mount(m.guestPath(), m.hostDir(), m.mode(), m.quotaBytes());
+        }
+        env.forEach(builder::env);
+        for (SecretGrant s : secrets.values()) {
+            builder.secret(s.guestPath(), s.value());
+        }
+        if (!realtimeClock) {
+            builder.wallClockStart(fixedInstant);
+        }
+        builder.auditListener(listener);
+        return builder;
+    }
+
+    /** A new {@link WasiHost.Builder} for this server with these grants applied: see {@link #applyTo}. */
+    public WasiHost.Builder wasiHostBuilder() {
+        return applyTo(WasiHost.builder(server));
     }
 
     @Override
@@ -378,7 +414,7 @@ public final class Grants {
                             + "the time at " + policy.fixedInstant() + ")");
                 }
             } else {
-                denied("clock", "realtime", "not declared in the manifest; the guest's realtime clock reads "
+                denied("clock", "realtime", "not declared in the manifest; the guest's realtime clock starts at "
                         + policy.fixedInstant());
             }
             granted("clock", "monotonic", "always provided: language runtimes need a monotonic clock to start");

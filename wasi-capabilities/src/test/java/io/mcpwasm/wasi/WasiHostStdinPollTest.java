@@ -203,15 +203,15 @@ class WasiHostStdinPollTest {
             assertEquals(0, eventType(mem, 0));
             assertEquals(0, eventError(mem, 0));
             assertEquals(0, call(guest, "clock_time_get", 1, 0, 8));
-            assertEquals(2_000_000L, mem.readLong(8), "virtual monotonic moved to the deadline");
+            assertEquals(1_002_000_000L, mem.readLong(8), "virtual monotonic (base 1 s) moved to the deadline");
             assertEquals(0, call(guest, "clock_time_get", 0, 0, 8));
             assertEquals(1_000_000_000_000L + 2_000_000L, mem.readLong(8));
-            // absolute monotonic deadline 3 ms: waits the remaining 1 ms
-            clockSub(mem, SUBS, 78, 1, 3_000_000, true);
+            // absolute monotonic deadline 1 s + 3 ms: waits the remaining 1 ms
+            clockSub(mem, SUBS, 78, 1, 1_003_000_000L, true);
             assertEquals(0, call(guest, "poll_oneoff", SUBS, EVENTS, 1, NEVENTS));
             assertEquals(78, eventUserdata(mem, 0));
             assertEquals(0, call(guest, "clock_time_get", 1, 0, 8));
-            assertEquals(3_000_000L, mem.readLong(8));
+            assertEquals(1_003_000_000L, mem.readLong(8));
         }
     }
 

@@ -70,14 +70,16 @@ public final class WasiPreview1 {
      * @param args       the guest's argv
      * @param env        the granted environment, each {@code NAME=value}
      * @param fixedClock null for real clocks, else the start instant of deterministic virtual clocks
+     * @param wallClockStart null for the real date, else where a hidden wall clock starts (see WasiClock)
      * @param preopens   directories numbered from fd 3 in this order
      */
-    public WasiPreview1(List<String> args, List<String> env, Instant fixedClock, SecureRandom random,
+    public WasiPreview1(List<String> args, List<String> env, Instant fixedClock, Instant wallClockStart,
+                        SecureRandom random,
                         GuestInput stdin, GuestOutput stdout, GuestOutput stderr, List<Preopen> preopens,
                         Auditor auditor) {
         this.args = encodeAll(args);
         this.env = encodeAll(env);
-        this.clock = new WasiClock(fixedClock);
+        this.clock = new WasiClock(fixedClock, wallClockStart);
         this.random = Objects.requireNonNull(random, "random");
         this.auditor = Objects.requireNonNull(auditor, "auditor");
         try {
