@@ -34,27 +34,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The committed Go sample (samples/http-bindings/go/http-fetch-go.wasm: official Go MCP SDK + the mcpwasmhttp
- * bindings) run by Chicory under {@link WasiHost} plus {@link HttpImports}: one MCP session calling fetch_url
- * against a loopback server, once for a granted host and once for a refused one.
+ * The committed fetch_url samples of samples/http-bindings (Go: official Go MCP SDK + the mcpwasmhttp bindings;
+ * Zig: std-only server + mcpwasm_http.zig; Rust: serde_json server + the mcpwasm_http crate module), each run
+ * by Chicory (compiled) under {@link WasiHost} plus {@link HttpImports}: one MCP session calling fetch_url against
+ * a loopback server, once for a granted host and once for a refused one.
  */
-class GoFetchGuestTest {
+class FetchSampleGuestTest {
 
-    private static final Path WASM = Path.of("..", "samples", "http-bindings", "go", "http-fetch-go.wasm");
+    private static final Path SAMPLES = Path.of("..", "samples", "http-bindings");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static WasmModule module;
-    private static Function<Instance, Machine> machine;
     private static HttpServer server;
     private static int port;
 
     @BeforeAll
     static void setUp() throws Exception {
-        module = Parser.parse(Files.readAllBytes(WASM));
-        machine = MachineFactoryCompiler.compile(module);
         server = HttpServer.create(new InetSocketAddress(HttpImportsTest.address(127, 0, 0, 1), 0), 8);
         server.createContext("/page", ex -> {
             byte[] b = "<html>hello from loopback</html>".getBytes(StandardCharsets.UTF_8);
@@ -74,11 +72,16 @@ class GoFetchGuestTest {
         server.stop(0);
     }
 
-    @Test
-    void fetchUrlReachesAGrantedHostAndReportsARefusedOne() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"go/http-fetch-go.wasm", "zig/http-fetch-zig.wasm"})
+    void fetchUrlReachesAGrantedHostAndReportsARefusedOne(String sample) throws Exception {
+        Path wasm = SAMPLES.resolve(sample);
+        String name = wasm.getFileName().toString().replace(".wasm", "");
+        WasmModule module = Parser.parse(Files.readAllBytes(wasm));
+        Function<Instance, Machine> machine = MachineFactoryCompiler.compile(module);
         List<AuditEvent> events = new CopyOnWriteArrayList<>();
         InetAddress lo = HttpImportsTest.address(127, 0, 0, 1);
-        HttpImports http = HttpImports.builder("http-fetch-go")
+        HttpImports http = HttpImports.builder(name)
                 .grantedHosts(List.of(HostPattern.parse("http://site.test:" + port)))
                 .resolver(h -> {
                     if (h.equals("site.test") || h.equals("other.test")) {
@@ -94,7 +97,7 @@ class GoFetchGuestTest {
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         ByteArrayOutputStream pending = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        WasiHost wasi = WasiHost.builder("http-fetch-go")
+        WasiHost wasi = WasiHost.builder(name)
                 .stdin(stdin)
                 .stdout((b, off, len) -> {
                     synchronized (pending) {
@@ -119,16 +122,16 @@ class GoFetchGuestTest {
                         .withImportValues(ImportValues.builder().withFunctions(new ArrayList<>(fns)).build())
                         .build();
             } catch (GuestExitException e) {
-                // The SDK exits when stdin ends.
+                // Some servers exit through proc_exit when stdin ends.
             }
-        }, "go-fetch-guest");
+        }, name + "-guest");
         guest.setDaemon(true);
         guest.start();
         try {
             send(stdin, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
                     + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
             JsonNode init = await(lines, 1);
-            assertEquals("http-fetch-go", init.at("/result/serverInfo/name").asText(), init.toString());
+            assertEquals(name, init.at("/result/serverInfo/name").asText(), init.toString());
             send(stdin, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
 
             send(stdin, call(2, "http://site.test:" + port + "/page?q=1"));
