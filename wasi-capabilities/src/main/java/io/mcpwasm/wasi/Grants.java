@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>limits</b>: each effective limit is the lower of the manifest's value and the policy's cap, the cap
  *       when the manifest does not say; limits never refuse a start.</li>
  *   <li><b>clock</b>: a manifest asking for {@code realtime} needs {@link HostPolicy.Builder#allowRealtimeClock()},
- *       or the start is refused; for a server that does not ask, the realtime clock starts at the policy's fixed
- *       instant. The monotonic clock
- *       and {@code random_get} are always provided (runtimes cannot boot without them).</li>
+ *       or the start is refused; for a server that does not ask, the realtime clock starts at the policy's
+ *       {@linkplain HostPolicy#wallClockStart() wall-clock start} and advances with real elapsed time. The
+ *       monotonic clock and {@code random_get} are always provided (runtimes cannot boot without them).</li>
  *   <li><b>undeclared bindings</b>: a mount, variable or secret that the policy supplies but the manifest does not
  *       declare is not an error (one policy may serve many servers) and is never granted: a DENIED event
  *       records it.</li>
@@ -63,12 +63,12 @@ public final class Grants {
     private final List<HostPattern> network;
     private final Limits limits;
     private final boolean realtimeClock;
-    private final Instant fixedInstant;
+    private final Instant wallClockStart;
     private final boolean stateless;
     private final AuditListener listener;
 
     private Grants(String server, List<MountGrant> mounts, Map<String, String> env, Map<String, SecretGrant> secrets,
-                   List<HostPattern> network, Limits limits, boolean realtimeClock, Instant fixedInstant,
+                   List<HostPattern> network, Limits limits, boolean realtimeClock, Instant wallClockStart,
                    boolean stateless, AuditListener listener) {
         this.server = server;
         this.mounts = List.copyOf(mounts);
@@ -77,7 +77,7 @@ public final class Grants {
         this.network = List.copyOf(network);
         this.limits = limits;
         this.realtimeClock = realtimeClock;
-        this.fixedInstant = fixedInstant;
+        this.wallClockStart = wallClockStart;
         this.stateless = stateless;
         this.listener = listener;
     }
@@ -138,11 +138,12 @@ public final class Grants {
     }
 
     /**
-     * Where the guest's realtime clock starts when {@link #realtimeClock()} is false (the clocks are then
-     * deterministic, see {@link WasiHost.Builder#fixedClock(Instant)}); empty otherwise.
+     * Where the guest's realtime clock starts when {@link #realtimeClock()} is false: it then advances with real
+     * elapsed time from there, hiding the host's date (see {@link WasiHost.Builder#wallClockStart(Instant)});
+     * empty when the real time is granted.
      */
-    public Optional<Instant> fixedInstant() {
-        return realtimeClock ? Optional.empty() : Optional.of(fixedInstant);
+    public Optional<Instant> wallClockStart() {
+        return realtimeClock ? Optional.empty() : Optional.of(wallClockStart);
     }
 
     /** Whether the manifest says the server is stateless (so instances may be pooled). */
@@ -157,10 +158,11 @@ public final class Grants {
 
     /**
      * Applies these grants to a WASI host builder: each granted mount (with its mode and quota), each granted
-     * environment variable, each granted secret as a read-only file at its guest path, the fixed instant when the
-     * real time is not granted ({@link WasiHost.Builder#wallClockStart(Instant)}: the guest's realtime clock
-     * starts there and advances with real elapsed time; monotonic time stays real so runtimes and timers work), and this decision's audit listener. Nothing else is set: arguments, stdio and the
-     * random source stay the caller's. Limits and network grants are enforced elsewhere (the runtime and the
+     * environment variable, each granted secret as a read-only file at its guest path, the policy's wall-clock
+     * start when the real time is not granted ({@link WasiHost.Builder#wallClockStart(Instant)}: the guest's
+     * realtime clock starts there and advances with real elapsed time; monotonic time stays real so runtimes and
+     * timers work), and this decision's audit listener. Nothing else is set: arguments, stdio and the random
+     * source stay the caller's. Limits and network grants are enforced elsewhere (the runtime and the
      * HTTP host functions) and are not part of the WASI builder.
      *
      * @return {@code builder}, for chaining
@@ -176,7 +178,7 @@ public final class Grants {
             builder.secret(s.guestPath(), s.value());
         }
         if (!realtimeClock) {
-            builder.wallClockStart(fixedInstant);
+            builder.wallClockStart(wallClockStart);
         }
         builder.auditListener(listener);
         return builder;
@@ -191,7 +193,7 @@ public final class Grants {
     public String toString() {
         return "Grants[server=" + server + ", mounts=" + mounts + ", env=" + env.keySet() + ", secrets="
                 + secrets.values() + ", network=" + network + ", limits=" + limits + ", clock="
-                + (realtimeClock ? "realtime" : "fixed at " + fixedInstant) + ", stateless=" + stateless + "]";
+                + (realtimeClock ? "realtime" : "date hidden, starts at " + wallClockStart) + ", stateless=" + stateless + "]";
     }
 
     /**
@@ -261,7 +263,7 @@ public final class Grants {
             if (!refusals.isEmpty()) {
                 throw new CapabilityDeniedException(server, firstCapability, firstTarget, refusals);
             }
-            return new Grants(server, mounts, env, secrets, network, limits, realtime, policy.fixedInstant(),
+            return new Grants(server, mounts, env, secrets, network, limits, realtime, policy.wallClockStart(),
                     manifest.stateless(), listener);
         }
 
@@ -410,12 +412,12 @@ public final class Grants {
                     granted("clock", "realtime", "the real time, as the manifest asks");
                     realtime = true;
                 } else {
-                    refuse("clock", "realtime", "required realtime clock is refused by the host policy (it fixes "
-                            + "the time at " + policy.fixedInstant() + ")");
+                    refuse("clock", "realtime", "required realtime clock is refused by the host policy (it hides "
+                            + "the date: the guest's clock starts at " + policy.wallClockStart() + ")");
                 }
             } else {
                 denied("clock", "realtime", "not declared in the manifest; the guest's realtime clock starts at "
-                        + policy.fixedInstant());
+                        + policy.wallClockStart());
             }
             granted("clock", "monotonic", "always provided: language runtimes need a monotonic clock to start");
             return realtime;

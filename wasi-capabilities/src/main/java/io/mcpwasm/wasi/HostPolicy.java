@@ -31,7 +31,8 @@ import java.util.Set;
  *   <li>file-system quota cap: {@value #DEFAULT_MAX_FILESYSTEM_QUOTA_BYTES} bytes (64 MiB) per read-write
  *       mount;</li>
  *   <li>optional mounts: granted when bound ({@link Builder#refuseOptional()} refuses them);</li>
- *   <li>realtime clock: refused; the guest's realtime clock starts at {@link #DEFAULT_FIXED_INSTANT}
+ *   <li>realtime clock: refused; the guest's realtime clock starts at {@link #DEFAULT_WALL_CLOCK_START}
+ *       and advances with real elapsed time, so the guest measures durations but never learns the date
  *       (1970-01-01T00:00:00Z).</li>
  * </ul>
  * A cap is the most the server gets: the effective limit is the manifest's value when it asks for less, and the
@@ -63,7 +64,7 @@ public final class HostPolicy {
     /** Per-mount file-system quota cap when the policy sets none: 64 MiB. */
     public static final long DEFAULT_MAX_FILESYSTEM_QUOTA_BYTES = 64L * 1024 * 1024;
     /** Where the guest's realtime clock starts when the policy allows no real time: the Unix epoch. */
-    public static final Instant DEFAULT_FIXED_INSTANT = Instant.EPOCH;
+    public static final Instant DEFAULT_WALL_CLOCK_START = Instant.EPOCH;
 
     private static final HostPolicy DENY_ALL = new Builder().build();
 
@@ -77,7 +78,7 @@ public final class HostPolicy {
     private final long maxFilesystemQuotaBytes;
     private final boolean refuseOptional;
     private final boolean realtimeClock;
-    private final Instant fixedInstant;
+    private final Instant wallClockStart;
 
     private HostPolicy(Builder b) {
         this.mounts = Collections.unmodifiableMap(new LinkedHashMap<>(b.mounts));
@@ -92,7 +93,7 @@ public final class HostPolicy {
         this.maxFilesystemQuotaBytes = b.maxFilesystemQuotaBytes;
         this.refuseOptional = b.refuseOptional;
         this.realtimeClock = b.realtimeClock;
-        this.fixedInstant = b.fixedInstant;
+        this.wallClockStart = b.wallClockStart;
     }
 
     /** A new builder with every default listed in the class documentation. */
@@ -118,7 +119,7 @@ public final class HostPolicy {
         b.maxFilesystemQuotaBytes = maxFilesystemQuotaBytes;
         b.refuseOptional = refuseOptional;
         b.realtimeClock = realtimeClock;
-        b.fixedInstant = fixedInstant;
+        b.wallClockStart = wallClockStart;
         return b;
     }
 
@@ -179,8 +180,8 @@ public final class HostPolicy {
     }
 
     /** Where the guest's realtime clock starts when it is not granted the real time. */
-    public Instant fixedInstant() {
-        return fixedInstant;
+    public Instant wallClockStart() {
+        return wallClockStart;
     }
 
     @Override
@@ -189,7 +190,7 @@ public final class HostPolicy {
                 + " (values hidden), network=" + network + ", maxMemoryBytes=" + maxMemoryBytes
                 + ", maxCallTimeout=" + maxCallTimeout + ", maxMessageBytes=" + maxMessageBytes
                 + ", maxFilesystemQuotaBytes=" + maxFilesystemQuotaBytes + ", refuseOptional=" + refuseOptional
-                + ", clock=" + (realtimeClock ? "realtime" : "fixed at " + fixedInstant) + "]";
+                + ", clock=" + (realtimeClock ? "realtime" : "date hidden, starts at " + wallClockStart) + "]";
     }
 
     /**
@@ -219,7 +220,7 @@ public final class HostPolicy {
         private long maxFilesystemQuotaBytes = DEFAULT_MAX_FILESYSTEM_QUOTA_BYTES;
         private boolean refuseOptional;
         private boolean realtimeClock;
-        private Instant fixedInstant = DEFAULT_FIXED_INSTANT;
+        private Instant wallClockStart = DEFAULT_WALL_CLOCK_START;
 
         private Builder() {
         }
@@ -383,10 +384,11 @@ public final class HostPolicy {
 
         /**
          * Refuses the real time (servers that require it cannot start) and sets where the guest's realtime clock
-         * starts. This is the default, with {@link #DEFAULT_FIXED_INSTANT}.
+         * starts; it then advances with real elapsed time, so the guest measures durations but never learns the
+         * host's date. This is the default, with {@link #DEFAULT_WALL_CLOCK_START}.
          */
-        public Builder fixedClock(Instant instant) {
-            fixedInstant = Objects.requireNonNull(instant, "instant");
+        public Builder wallClockStart(Instant start) {
+            wallClockStart = Objects.requireNonNull(start, "start");
             realtimeClock = false;
             return this;
         }

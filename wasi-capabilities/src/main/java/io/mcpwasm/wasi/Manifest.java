@@ -319,8 +319,9 @@ public final class Manifest {
      * The clocks the server needs.
      *
      * @param realtime  whether it needs the real wall-clock time (default false). Without a grant the guest still
-     *                  has a realtime clock, but it starts at the host policy's fixed instant. A server that asks for
-     *                  it cannot start under a policy that fixes the time.
+     *                  has a realtime clock, but it starts at the host policy's wall-clock start and advances with
+     *                  real elapsed time: durations are right, the date is hidden. A server that asks for it
+     *                  cannot start under a policy that does not allow the real time.
      * @param monotonic whether it needs a monotonic clock (default true). Informational: the monotonic clock is
      *                  always provided, because language runtimes cannot boot without one.
      */

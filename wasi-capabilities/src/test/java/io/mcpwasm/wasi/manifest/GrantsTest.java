@@ -274,17 +274,17 @@ class GrantsTest {
         HostPolicy allows = HostPolicy.builder().allowRealtimeClock().build();
         Grants g = resolve(wants, allows);
         assertTrue(g.realtimeClock());
-        assertEquals(Optional.empty(), g.fixedInstant());
+        assertEquals(Optional.empty(), g.wallClockStart());
         assertEquals(Decision.GRANTED, event("clock", "realtime").decision());
 
         Grants fixed = resolve(doesNot, allows);
         assertFalse(fixed.realtimeClock(), "nothing absent from the manifest is granted");
-        assertEquals(Optional.of(Instant.EPOCH), fixed.fixedInstant());
+        assertEquals(Optional.of(Instant.EPOCH), fixed.wallClockStart());
 
         Instant t = Instant.parse("2026-01-02T03:04:05Z");
-        assertEquals(Optional.of(t), resolve(doesNot, HostPolicy.builder().fixedClock(t).build()).fixedInstant());
+        assertEquals(Optional.of(t), resolve(doesNot, HostPolicy.builder().wallClockStart(t).build()).wallClockStart());
         CapabilityDeniedException e = assertThrows(CapabilityDeniedException.class,
-                () -> resolve(wants, HostPolicy.builder().fixedClock(t).build()));
+                () -> resolve(wants, HostPolicy.builder().wallClockStart(t).build()));
         assertEquals("clock", e.capability());
         assertEquals("realtime", e.target());
     }
@@ -341,7 +341,7 @@ class GrantsTest {
         assertEquals(64L << 20, p.maxFilesystemQuotaBytes());
         assertFalse(p.refuseOptional());
         assertFalse(p.realtimeClock());
-        assertEquals(Instant.EPOCH, p.fixedInstant());
+        assertEquals(Instant.EPOCH, p.wallClockStart());
     }
 
     private static <T extends Throwable> void assertMessage(Class<T> type, org.junit.jupiter.api.function.Executable ex,
