@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Rebuilds the three sample MCP servers and reports, for each, whether the new
+# .wasm is byte-identical to the one committed in git (HEAD). The toolchains are
+# pinned (go.mod toolchain line + go.sum, Cargo.lock + Debian's rustc, an exact
+# Zig release), builds use -trimpath / path remapping and strip, so a rebuild is
+# expected to match. Usage: samples/build-all.sh [go-workspace zig-tools rust-notes]
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(go-workspace zig-tools rust-notes)
+status=0
+report=()
+for name in "${names[@]}"; do
+  wasm="$here/$name/$name.wasm"
+  rel="samples/$name/$name.wasm"
+  echo "=== building $name"
+  committed="$(mktemp)"
+  have_committed=no
+  if git -C "$repo" cat-file -e "HEAD:$rel" 2>/dev/null; then
+    git -C "$repo" show "HEAD:$rel" >"$committed"
+    have_committed=yes
+  fi
+  if ! "$here/$name/build.sh"; then
+    report+=("$name: BUILD FAILED")
+    status=1
+  else
+    new_sum="$(sha256sum "$wasm" | cut -d' ' -f1)"
+    size="$(stat -c %s "$wasm")"
+    if [ "$have_committed" = no ]; then
+      report+=("$name: built ($size bytes, sha256 $new_sum); nothing committed to compare with")
+    elif cmp -s "$committed" "$wasm"; then
+      report+=("$name: byte-identical to the committed file ($size bytes, sha256 $new_sum)")
+    else
+      old_sum="$(sha256sum "$committed" | cut -d' ' -f1)"
+      report+=("$name: DIFFERS from the committed file (new $size bytes sha256 $new_sum, committed $(stat -c %s "$committed") bytes sha256 $old_sum)")
+      status=1
+    fi
+  fi
+  rm -f "$committed"
+done
+echo
+echo "=== reproducibility"
+printf '%s\n' "${report[@]}"
+exit $status
