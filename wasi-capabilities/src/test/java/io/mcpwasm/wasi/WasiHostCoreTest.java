@@ -203,6 +203,31 @@ class WasiHostCoreTest {
     }
 
     @Test
+    void largeWritesReachTheSinkWholeAndInOrder() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Integer> calls = new ArrayList<>();
+        try (WasiHost host = WasiHost.builder("srv").stdout((b, off, len) -> {
+            calls.add(len);
+            out.write(b, off, len);
+        }).build()) {
+            Instance guest = WasiGuests.probe(host);
+            guest.memory().grow(48);
+            byte[] big = new byte[1_500_000];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 31 + 7);
+            }
+            guest.memory().write(4096, big, 0, 1_000_000);
+            guest.memory().write(4096 + 1_200_000, big, 1_000_000, 500_000);
+            iovec(guest, 0, 4096, 1_000_000);
+            iovec(guest, 8, 4096 + 1_200_000, 500_000);
+            assertEquals(0, call(guest, "fd_write", 1, 0, 2, 50));
+            assertEquals(1_500_000, guest.memory().readInt(50));
+            assertArrayEquals(big, out.toByteArray());
+            assertTrue(calls.stream().allMatch(n -> n <= 1 << 20), "each sink call is bounded: " + calls);
+        }
+    }
+
+    @Test
     void failingOutputSinkGivesEioNotAnException() {
         GuestOutput broken = (b, off, len) -> {
             throw new IllegalStateException("pipe gone");
@@ -287,7 +312,8 @@ class WasiHostCoreTest {
             iovec(guest, 0, 65530, 100);
             assertEquals(Errno.EFAULT, call(guest, "fd_write", 1, 0, 1, 50));
             assertEquals(Errno.EFAULT, call(guest, "fd_read", 0, 0, 1, 50));
-            assertEquals(Errno.EFAULT, call(guest, "fd_write", 1, 0, 0x2000_0000, 50));
+            assertEquals(Errno.EINVAL, call(guest, "fd_write", 1, 0, 0x2000_0000, 50), "more than IOV_MAX iovecs");
+            assertEquals(Errno.EFAULT, call(guest, "fd_write", 1, 65536 - 8, 2, 50));
             assertEquals(Errno.EFAULT, call(guest, "random_get", 0, -1));
             // the result pointer is checked before anything is consumed
             iovec(guest, 0, 100, 3);

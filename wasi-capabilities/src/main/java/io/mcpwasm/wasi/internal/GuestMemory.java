@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
  * a range that does not lie inside the memory fails with {@code EFAULT} before anything is read or written.
  */
 final class GuestMemory {
+    /** Most iovecs one read or write may carry (POSIX IOV_MAX); more is {@code EINVAL}. */
+    static final int IOV_MAX = 1024;
     /** Longest path a guest may pass, in bytes. */
     static final int PATH_MAX = 4096;
 
@@ -107,6 +109,9 @@ final class GuestMemory {
      */
     long[][] iovecs(int iovsPtr, int iovsLen) throws ErrnoException {
         long count = Integer.toUnsignedLong(iovsLen);
+        if (count > IOV_MAX) {
+            throw new ErrnoException(Errno.EINVAL, "more than " + IOV_MAX + " iovecs");
+        }
         check(iovsPtr, count * WasiConstants.IOVEC_SIZE);
         long[][] result = new long[(int) count][];
         for (int i = 0; i < count; i++) {

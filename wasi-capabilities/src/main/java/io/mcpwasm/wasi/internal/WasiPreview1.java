@@ -673,27 +673,38 @@ public final class WasiPreview1 {
         if (total == 0) {
             return 0;
         }
-        byte[] all;
-        if (vec.length == 1) {
-            all = m.read((int) vec[0][0], (int) vec[0][1]);
-        } else {
-            all = new byte[(int) total];
-            int at = 0;
-            for (long[] v : vec) {
-                byte[] part = m.read((int) v[0], (int) v[1]);
-                System.arraycopy(part, 0, all, at, part.length);
-                at += part.length;
+        // Gather into one buffer of at most CHUNK bytes; a larger write reaches the sink in several parts.
+        byte[] buf = new byte[(int) Math.min(total, CHUNK)];
+        int filled = 0;
+        for (long[] v : vec) {
+            long off = 0;
+            while (off < v[1]) {
+                int k = (int) Math.min(buf.length - filled, v[1] - off);
+                byte[] part = m.read((int) (v[0] + off), k);
+                System.arraycopy(part, 0, buf, filled, k);
+                filled += k;
+                off += k;
+                if (filled == buf.length) {
+                    emit(out, buf, filled);
+                    filled = 0;
+                }
             }
         }
+        if (filled > 0) {
+            emit(out, buf, filled);
+        }
+        return (int) total;
+    }
+
+    private static void emit(Descriptor.Output out, byte[] buf, int len) throws ErrnoException {
         try {
-            out.output.write(all, 0, all.length);
+            out.output.write(buf, 0, len);
         } catch (McpWasmException e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.warn("writing guest {} failed", out.name, e);
             throw new ErrnoException(Errno.EIO, out.name + " sink failed");
         }
-        return all.length;
     }
 
     private static int writeFile(GuestMemory m, FsFile file, long[][] vec, long position) throws ErrnoException {
