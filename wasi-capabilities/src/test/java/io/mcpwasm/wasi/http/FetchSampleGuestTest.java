@@ -73,7 +73,7 @@ class FetchSampleGuestTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"go/http-fetch-go.wasm", "zig/http-fetch-zig.wasm"})
+    @ValueSource(strings = {"go/http-fetch-go.wasm", "zig/http-fetch-zig.wasm", "rust/http-fetch-rust.wasm"})
     void fetchUrlReachesAGrantedHostAndReportsARefusedOne(String sample) throws Exception {
         Path wasm = SAMPLES.resolve(sample);
         String name = wasm.getFileName().toString().replace(".wasm", "");
