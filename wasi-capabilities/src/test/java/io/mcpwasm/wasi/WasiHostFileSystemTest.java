@@ -189,6 +189,45 @@ class WasiHostFileSystemTest {
     }
 
     @Test
+    void adviseAllocateSyncAndPollOnFiles() throws IOException {
+        Files.writeString(scratch.resolve("f.txt"), "0123456789");
+        try (WasiHost host = host()) {
+            Instance g = WasiGuests.probe(host);
+            Memory mem = g.memory();
+            assertEquals(0, open(g, 4, "f.txt", 0, READ_WRITE, 0));
+            int fd = openedFd(g);
+            assertEquals(0, call(g, "fd_advise", fd, 0, 10, 2));
+            assertEquals(Errno.EINVAL, call(g, "fd_advise", fd, 0, 10, 9));
+            assertEquals(Errno.EISDIR, call(g, "fd_advise", 4, 0, 10, 0));
+            assertEquals(Errno.ESPIPE, call(g, "fd_advise", 1, 0, 10, 0));
+            assertEquals(0, call(g, "fd_allocate", fd, 0, 20));
+            assertEquals(0, call(g, "fd_filestat_get", fd, 128));
+            assertEquals(20L, mem.readLong(128 + 32));
+            assertEquals(0, call(g, "fd_allocate", fd, 0, 5), "allocate never shrinks");
+            assertEquals(0, call(g, "fd_filestat_get", fd, 128));
+            assertEquals(20L, mem.readLong(128 + 32));
+            assertEquals(0, call(g, "fd_sync", fd));
+            assertEquals(0, call(g, "fd_datasync", fd));
+            assertEquals(0, call(g, "fd_sync", 4));
+            assertEquals(0, call(g, "fd_seek", fd, 15, 0, 60));
+            // poll: a file is always ready, reporting the bytes left after the offset
+            mem.write(1000, new byte[48]);
+            mem.writeLong(1000, 9);
+            mem.writeByte(1008, (byte) 1);
+            mem.writeI32(1016, fd);
+            assertEquals(0, call(g, "poll_oneoff", 1000, 2000, 1, 3000));
+            assertEquals(1, mem.readInt(3000));
+            assertEquals(9L, mem.readLong(2000));
+            assertEquals(0, mem.readShort(2008));
+            assertEquals(5L, mem.readLong(2016));
+            assertEquals(0, call(g, "fd_filestat_set_times", fd, 0L, 9_000_000_000L, 4));
+            assertEquals(0, call(g, "fd_filestat_get", fd, 128));
+            assertEquals(9_000_000_000L, mem.readLong(128 + 48));
+        }
+        assertEquals(20, Files.size(scratch.resolve("f.txt")));
+    }
+
+    @Test
     void readRightsAreHonoured() throws IOException {
         Files.writeString(scratch.resolve("r.txt"), "abc");
         try (WasiHost host = host()) {
