@@ -95,6 +95,7 @@ public final class HttpImports implements AutoCloseable {
     private final String server;
     private final List<HostPattern> manifestHosts;
     private final List<HostPattern> policyHosts;
+    private final boolean fromGrants;
     private final AddressPolicy addresses;
     private final HttpLimits limits;
     private final HostResolver resolver;
@@ -112,6 +113,7 @@ public final class HttpImports implements AutoCloseable {
         this.server = b.server;
         this.manifestHosts = List.copyOf(b.manifestHosts);
         this.policyHosts = List.copyOf(b.policyHosts);
+        this.fromGrants = b.fromGrants;
         this.addresses = new AddressPolicy(b.allowedAddresses);
         this.limits = b.limits;
         this.resolver = b.resolver;
@@ -317,6 +319,10 @@ public final class HttpImports implements AutoCloseable {
 
     private void checkHost(Target t) throws HttpFailure {
         boolean inManifest = matchesAny(manifestHosts, t);
+        if (!inManifest && fromGrants) {
+            throw new HttpFailure(HttpError.DENIED_HOST, t.scheme() + "://" + t.auditTarget()
+                    + " is not among the granted network hosts (manifest network.hosts ∩ host policy)");
+        }
         if (!inManifest) {
             throw new HttpFailure(HttpError.DENIED_HOST, t.scheme() + "://" + t.auditTarget()
                     + " is not in the manifest's network.hosts");
@@ -726,6 +732,7 @@ public final class HttpImports implements AutoCloseable {
         private final List<HostPattern> manifestHosts = new ArrayList<>();
         private final List<HostPattern> policyHosts = new ArrayList<>();
         private final Set<InetAddress> allowedAddresses = new HashSet<>();
+        private boolean fromGrants;
         private HttpLimits limits = HttpLimits.defaults();
         private HostResolver resolver = HostResolver.SYSTEM;
         private AuditListener auditListener = AuditListener.NONE;
@@ -760,6 +767,7 @@ public final class HttpImports implements AutoCloseable {
          * policy): the same as passing them to both {@link #manifestHosts} and {@link #policyHosts}.
          */
         public Builder grantedHosts(Collection<HostPattern> hosts) {
+            fromGrants = true;
             manifestHosts(hosts);
             return policyHosts(hosts);
         }

@@ -276,6 +276,8 @@ class HttpImportsTest {
         assertEquals(HttpError.OK, g.fetch(url("api.test", "/hello")));
         assertEquals(HttpError.DENIED_HOST, g.fetch(url("b.test", "/hello")));
         assertEquals(1, hitCount("/hello"));
+        assertTrue(denials().get(0).reason().contains("not among the granted network hosts"),
+                denials().get(0).reason());
     }
 
     // ---- refusals ------------------------------------------------------------------------------------------
