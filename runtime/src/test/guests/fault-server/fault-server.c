@@ -32,11 +32,16 @@ static int find_value(const char *json, const char *key, char *out, size_t out_l
 }
 
 static volatile int sink;
+static char *volatile kept; /* keeps each allocation observable, so the compiler cannot elide malloc */
 
+/*
+ * Recursion that uses only the wasm call stack (no locals in linear memory, where C keeps its own stack):
+ * the indirect call through a volatile pointer keeps clang from turning it into a loop.
+ */
+static int recurse(int depth);
+static int (*volatile again)(int) = recurse;
 static int recurse(int depth) {
-    volatile char frame[256];
-    frame[depth & 255] = (char) depth;
-    return recurse(depth + 1) + frame[0];
+    return again(depth + 1) + depth;
 }
 
 static void respond(const char *id, const char *result) {
@@ -73,6 +78,7 @@ int main(void) {
                         abort();
                     }
                     memset(block, 1, 1 << 20);
+                    kept = block;
                 }
             } else {
                 respond(id, "{\"content\":[{\"type\":\"text\",\"text\":\"echo\"}]}");

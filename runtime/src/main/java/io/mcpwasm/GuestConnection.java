@@ -1,6 +1,6 @@
 package io.mcpwasm;
 
-import io.mcpwasm.ServerFailedException.FailureKind;
+import io.mcpwasm.FailureKind;
 import io.mcpwasm.internal.GuestProcess;
 import io.mcpwasm.wasi.Grants;
 import java.nio.charset.StandardCharsets;

@@ -81,7 +81,7 @@ public final class McpModule {
         Objects.requireNonNull(onMessage, "onMessage");
         Objects.requireNonNull(onClosed, "onClosed");
         runtime.ensureOpen();
-        Manifest m = manifest != null ? manifest : Manifest.empty(name);
+        Manifest m = manifest != null ? manifest : io.mcpwasm.internal.ModuleChecks.emptyManifest(name);
         Grants grants = Grants.resolve(m, policy, runtime.auditListener());
         return GuestConnection.open(this, grants, ServerOptions.defaults(), onMessage, onClosed);
     }

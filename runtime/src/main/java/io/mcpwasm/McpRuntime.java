@@ -206,6 +206,11 @@ public final class McpRuntime implements AutoCloseable {
         events.shutdown();
     }
 
+    /** How many loads were served from the disk compile cache instead of compiling. */
+    public long compileCacheHits() {
+        return cache == null ? 0 : cache.hits();
+    }
+
     /** Where compiled modules are cached, or null when the disk cache is off. */
     public Path compileCacheDirectory() {
         return cache == null ? null : cache.directory();

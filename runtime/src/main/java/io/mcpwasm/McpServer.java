@@ -1,6 +1,6 @@
 package io.mcpwasm;
 
-import io.mcpwasm.ServerFailedException.FailureKind;
+import io.mcpwasm.FailureKind;
 import io.mcpwasm.internal.GuestProcess;
 import io.mcpwasm.internal.protocol.McpSession;
 import io.mcpwasm.wasi.Grants;
@@ -45,12 +45,14 @@ public final class McpServer implements AutoCloseable {
     private Generation current;
     private ServerState state = ServerState.STARTING;
     private ServerFailedException failure;
+    private String failureDetail;
     private Duration nextBackoff;
     private int generations;
 
     /** One started instance and its MCP session; a restart makes a new one. */
     private static final class Generation {
         final int number;
+        boolean failed; // guarded by the server's lock
         GuestProcess process;
         McpSession session;
         volatile ServerInfo info;
@@ -72,7 +74,7 @@ public final class McpServer implements AutoCloseable {
     static McpServer start(McpModule module, HostPolicy policy, ServerOptions options) {
         Manifest manifest = module.manifestOrNull();
         if (manifest == null) {
-            manifest = Manifest.empty(module.name());
+            manifest = io.mcpwasm.internal.ModuleChecks.emptyManifest(module.name());
         }
         Grants grants = Grants.resolve(manifest, policy, module.runtime().auditListener());
         McpServer server = new McpServer(module, grants, options);
@@ -184,7 +186,7 @@ public final class McpServer implements AutoCloseable {
         if (g != null && g.process != null) {
             stop(g, options.closeGrace());
             if (g.session != null) {
-                g.session.fail(new ServerFailedException(name, FailureKind.CLOSED, "server '" + name + "' was closed", null));
+                g.session.fail(new ServerFailedException(name, FailureKind.CLOSED, "closed", null));
             }
         }
     }
@@ -208,7 +210,7 @@ public final class McpServer implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new ServerFailedException(name, FailureKind.START_FAILED,
-                            "server '" + name + "' did not become ready within " + options.startTimeout(), failure);
+                            "did not become ready within " + options.startTimeout(), failure);
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(lock, left);
@@ -221,9 +223,9 @@ public final class McpServer implements AutoCloseable {
                 return current;
             }
             if (state == ServerState.CLOSED) {
-                throw new ServerFailedException(name, FailureKind.CLOSED, "server '" + name + "' is closed", null);
+                throw new ServerFailedException(name, FailureKind.CLOSED, "closed", null);
             }
-            throw new ServerFailedException(name, failure.kind(), failure.getMessage(), failure);
+            throw new ServerFailedException(name, failure.kind(), "is not running: " + failureDetail, failure);
         }
     }
 
@@ -241,7 +243,10 @@ public final class McpServer implements AutoCloseable {
         var limits = grants.limits();
         McpSession session = McpSession.builder(name)
                 .sender(bytes -> gen.process.send(bytes))
-                .failureHandler((kind, message, cause) -> gen.process.abort(kind, message, cause))
+                .failureHandler((kind, message, cause) -> {
+                    failGeneration(gen, kind, message, cause);
+                    gen.process.abort(kind, message, cause);
+                })
                 .maxMessageBytes((int) Math.min(Integer.MAX_VALUE, limits.maxMessageBytes()))
                 .defaultTimeout(limits.callTimeout())
                 .eventExecutor(runtime.events())
@@ -264,11 +269,13 @@ public final class McpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             ServerFailedException f = e instanceof ServerFailedException s ? s
                     : new ServerFailedException(name, FailureKind.START_FAILED,
-                    "server '" + name + "' failed its MCP handshake: " + e.getMessage(), e);
+                    "failed its MCP handshake: " + e.getMessage(), e);
             gen.process.abort(f.kind(), f.getMessage(), e);
             synchronized (lock) {
+                gen.failed = true; // the caller (start or restart) decides what happens next
                 if (current == gen && state != ServerState.CLOSED) {
                     failure = f;
+                    failureDetail = f.getMessage();
                     state = ServerState.FAILED;
                     lock.notifyAll();
                 }
@@ -292,23 +299,42 @@ public final class McpServer implements AutoCloseable {
 
     /** Called once on the guest thread when a generation's guest has stopped. */
     private void onExit(Generation gen, GuestProcess.Exit exit) {
+        if (exit.clean()) {
+            failGeneration(gen, FailureKind.EXIT, "exited", null);
+        } else {
+            failGeneration(gen, exit.kind(), exit.message(), exit.cause());
+        }
+    }
+
+    /**
+     * Records that a generation failed (once; the first cause wins), fails its pending calls and restarts it when
+     * the options say so or when it was unresponsive. Called from the guest thread (exit, protocol fault).
+     */
+    private void failGeneration(Generation gen, FailureKind kind, String message, Throwable cause) {
         boolean restart;
         ServerFailedException f;
         synchronized (lock) {
-            if (gen != current || state == ServerState.CLOSED) {
-                if (gen.session != null) {
-                    gen.session.fail(new ServerFailedException(name, FailureKind.CLOSED,
-                            "server '" + name + "' was closed", null));
-                }
+            if (gen.failed) {
                 return;
             }
-            FailureKind kind = exit.clean() ? FailureKind.EXIT : exit.kind();
-            String message = exit.clean() ? "server '" + name + "' exited" : exit.message();
-            f = new ServerFailedException(name, kind, message, exit.cause());
-            failure = f;
-            restart = options.autoRestart() || kind == FailureKind.UNRESPONSIVE;
-            state = restart ? ServerState.RESTARTING : ServerState.FAILED;
-            lock.notifyAll();
+            gen.failed = true;
+            if (gen != current || state == ServerState.CLOSED) {
+                f = null;
+                restart = false;
+            } else {
+                f = new ServerFailedException(name, kind, message, cause);
+                failure = f;
+                failureDetail = message;
+                restart = options.autoRestart() || kind == FailureKind.UNRESPONSIVE;
+                state = restart ? ServerState.RESTARTING : ServerState.FAILED;
+                lock.notifyAll();
+            }
+        }
+        if (f == null) {
+            if (gen.session != null) {
+                gen.session.fail(new ServerFailedException(name, FailureKind.CLOSED, "closed", null));
+            }
+            return;
         }
         LOG.warn("{}{}", f.getMessage(), restart ? "; restarting" : "");
         gen.session.fail(f);
@@ -362,7 +388,7 @@ public final class McpServer implements AutoCloseable {
             }
             elapsed[0] += step;
             if (elapsed[0] >= graceNanos) {
-                gen.process.abort(FailureKind.UNRESPONSIVE, "server '" + name + "' stayed busy for "
+                gen.process.abort(FailureKind.UNRESPONSIVE, "stayed busy for "
                         + options.unresponsiveGrace().toMillis() + " ms after a call timed out", null);
             } else {
                 runtime.timer().schedule(check[0], step, TimeUnit.NANOSECONDS);

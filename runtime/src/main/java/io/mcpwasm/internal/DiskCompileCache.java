@@ -32,6 +32,7 @@ public final class DiskCompileCache implements Cache {
     private static final int HEADER = MAGIC.length + Long.BYTES + 32;
 
     private final Path directory;
+    private final java.util.concurrent.atomic.AtomicLong hits = new java.util.concurrent.atomic.AtomicLong();
 
     public DiskCompileCache(Path directory) {
         this.directory = directory;
@@ -63,7 +64,13 @@ public final class DiskCompileCache implements Cache {
             }
             return null;
         }
+        hits.incrementAndGet();
         return payload;
+    }
+
+    /** Entries served from disk so far. */
+    public long hits() {
+        return hits.get();
     }
 
     @Override

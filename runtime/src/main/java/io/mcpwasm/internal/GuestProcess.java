@@ -7,7 +7,7 @@ import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import io.mcpwasm.ServerFailedException.FailureKind;
+import io.mcpwasm.FailureKind;
 import io.mcpwasm.wasi.GuestExitException;
 import io.mcpwasm.wasi.GuestInput;
 import io.mcpwasm.wasi.WasiHost;
@@ -69,7 +69,7 @@ public final class GuestProcess {
         this.guestLog = LoggerFactory.getLogger("mcpwasm.server." + name);
         LineSplitter stdout = new LineSplitter(maxMessageBytes, lineSink, (b, off, len) -> {
             abort(FailureKind.MESSAGE_TOO_LARGE,
-                    "server '" + name + "' wrote a message over the limit of " + maxMessageBytes + " bytes", null);
+                    "wrote a message over the limit of " + maxMessageBytes + " bytes", null);
             throw new HostAbort();
         });
         LineSplitter stderr = new LineSplitter(MAX_STDERR_LINE,
@@ -135,7 +135,7 @@ public final class GuestProcess {
             int declared = module.memorySection().map(s -> s.memoryCount() > 0 ? s.getMemory(0).limits().initialPages() : 0)
                     .orElse(0);
             if (declared > capPages) {
-                throw new StartRefused("module '" + name + "' declares " + declared
+                throw new StartRefused("the module declares " + declared
                         + " initial memory pages, over the cap of " + capPages + " pages");
             }
             Instance.builder(module)
@@ -145,7 +145,7 @@ public final class GuestProcess {
                     .withMemoryFactory(limits -> memory = new CappedMemory(limits))
                     .build();
             exit = closing ? new Exit(null, "guest returned from _start", null, 0)
-                    : new Exit(FailureKind.EXIT, "server '" + name + "' returned from _start unexpectedly", null, 0);
+                    : new Exit(FailureKind.EXIT, "returned from _start while its stdin was open", null, 0);
         } catch (Throwable t) {
             exit = classify(t);
         } finally {
@@ -170,15 +170,14 @@ public final class GuestProcess {
     private Exit classify(Throwable t) {
         CappedMemory m = memory;
         boolean memoryRefused = m != null && m.refusedGrowPages() > 0;
-        String who = "server '" + name + "'";
         if (t instanceof GuestExitException e) {
             if (e.exitCode() == 0 && closing) {
                 return new Exit(null, "exited with code 0", null, 0);
             }
             if (memoryRefused) {
-                return oom(who, m, e);
+                return oom(m, e);
             }
-            return new Exit(FailureKind.EXIT, who + " exited with code " + e.exitCode(), e, e.exitCode());
+            return new Exit(FailureKind.EXIT, "exited with code " + e.exitCode(), e, e.exitCode());
         }
         if (t instanceof StartRefused) {
             return new Exit(FailureKind.START_FAILED, t.getMessage(), t, -1);
@@ -187,32 +186,32 @@ public final class GuestProcess {
             if (closing) {
                 return new Exit(null, "stopped while closing", null, -1);
             }
-            return new Exit(FailureKind.UNRESPONSIVE, who + " was interrupted by the host", t, -1);
+            return new Exit(FailureKind.UNRESPONSIVE, "interrupted by the host", t, -1);
         }
         if (t instanceof StackOverflowError
                 || (t instanceof ChicoryException && String.valueOf(t.getMessage()).contains("call stack exhausted"))) {
-            return new Exit(FailureKind.STACK_EXHAUSTED, who + " exhausted its call stack", t, -1);
+            return new Exit(FailureKind.STACK_EXHAUSTED, "exhausted its call stack (deep recursion?)", t, -1);
         }
         if (t instanceof TrapException) {
             if (memoryRefused) {
-                return oom(who, m, t);
+                return oom(m, t);
             }
-            return new Exit(FailureKind.TRAP, who + " trapped: " + t.getMessage(), t, -1);
+            return new Exit(FailureKind.TRAP, "trapped: " + t.getMessage(), t, -1);
         }
         if (t instanceof OutOfMemoryError) {
-            return new Exit(FailureKind.OUT_OF_MEMORY, who + " ran the host out of memory", t, -1);
+            return new Exit(FailureKind.OUT_OF_MEMORY, "ran the host JVM out of memory", t, -1);
         }
         if (memoryRefused) {
-            return oom(who, m, t);
+            return oom(m, t);
         }
         if (t instanceof ChicoryException) {
-            return new Exit(FailureKind.TRAP, who + " failed: " + t.getMessage(), t, -1);
+            return new Exit(FailureKind.TRAP, "failed: " + t.getMessage(), t, -1);
         }
-        return new Exit(FailureKind.START_FAILED, who + " could not run: " + t, t, -1);
+        return new Exit(FailureKind.START_FAILED, "could not run: " + t, t, -1);
     }
 
-    private static Exit oom(String who, CappedMemory m, Throwable cause) {
-        return new Exit(FailureKind.OUT_OF_MEMORY, who + " ran out of memory: it asked to grow by "
+    private static Exit oom(CappedMemory m, Throwable cause) {
+        return new Exit(FailureKind.OUT_OF_MEMORY, "ran out of memory: it asked to grow by "
                 + m.refusedGrowPages() + " pages past its cap of " + m.maximumPages() + " pages ("
                 + (m.maximumPages() * 64L / 1024) + " MiB)", cause, -1);
     }

@@ -9,11 +9,11 @@ import java.util.Arrays;
  * lines are skipped. A line longer than the limit goes to the overflow handler (which may throw to stop the
  * guest) and is discarded.
  */
-final class LineSplitter implements GuestOutput {
+public final class LineSplitter implements GuestOutput {
 
     /** Receives one line without its terminator; the array is only valid during the call. */
     @FunctionalInterface
-    interface LineSink {
+    public interface LineSink {
         void line(byte[] buffer, int offset, int length);
     }
 

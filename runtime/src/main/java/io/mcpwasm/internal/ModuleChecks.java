@@ -42,9 +42,14 @@ public final class ModuleChecks {
         return null;
     }
 
-    /** A module name usable in thread and logger names. */
+    /** A module name usable as a manifest name and in thread and logger names: {@code [a-z0-9][a-z0-9._-]*}. */
     public static String safeName(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9._-]", "-");
+        String s = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceFirst("^[._-]+", "");
         return s.isEmpty() ? "module" : s;
+    }
+
+    /** The manifest of a module that carries none: its name, and no capability at all. */
+    public static io.mcpwasm.wasi.Manifest emptyManifest(String name) {
+        return io.mcpwasm.wasi.Manifest.parse("{\"manifestVersion\":1,\"name\":\"" + safeName(name) + "\"}");
     }
 }

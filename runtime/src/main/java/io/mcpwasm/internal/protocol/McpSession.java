@@ -104,6 +104,7 @@ public final class McpSession implements AutoCloseable {
     private final String serverName;
     private final MessageSender sender;
     private final FailureHandler failureHandler;
+    private final AtomicBoolean faultReported = new AtomicBoolean();
     private final int maxMessageBytes;
     private final Duration defaultTimeout;
     private final Duration discoveryTimeout;
@@ -509,16 +510,17 @@ public final class McpSession implements AutoCloseable {
     }
 
     private void fault(FailureKind kind, String message, Throwable cause) {
-        ServerFailedException ex = new ServerFailedException(serverName, kind, message, cause);
-        if (!terminate(ex)) {
+        if (terminal.get() != null || !faultReported.compareAndSet(false, true)) {
             return;
         }
         LOG.warn("MCP server '{}': protocol fault ({}): {}", serverName, kind, message);
+        // The handler runs first, so that the owner has recorded the failure before any caller sees it.
         try {
-            failureHandler.onFailure(kind, ex.getMessage(), cause);
+            failureHandler.onFailure(kind, message, cause);
         } catch (RuntimeException e) {
             LOG.warn("failure handler of MCP server '{}' threw", serverName, e);
         }
+        terminate(new ServerFailedException(serverName, kind, message, cause));
     }
 
     // ------------------------------------------------------------------------------------------ sending

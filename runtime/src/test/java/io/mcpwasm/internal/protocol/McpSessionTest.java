@@ -1042,7 +1042,6 @@ class McpSessionTest {
         assertEquals("fake", sfe.serverName());
         String fault = faults.poll(5, TimeUnit.SECONDS);
         assertTrue(fault != null && fault.startsWith(kind.name()), String.valueOf(fault));
-        assertTrue(fault.contains("fake"), fault);
         // later calls fail at once with the same failure; further bad lines are not reported again
         ServerFailedException later = assertThrows(ServerFailedException.class,
                 () -> s.call("t", Map.of(), CallOptions.defaults()));
