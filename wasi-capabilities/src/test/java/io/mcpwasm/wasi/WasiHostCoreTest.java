@@ -322,6 +322,22 @@ class WasiHostCoreTest {
     }
 
     @Test
+    void aGuestWithoutMemoryGetsEfaultForPointersOnly() {
+        String wat = """
+            (module
+              (import "wasi_snapshot_preview1" "sched_yield" (func $y (result i32)))
+              (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+              (func (export "yield") (result i32) call $y)
+              (func (export "write") (result i32) (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 0))))
+            """;
+        try (WasiHost host = WasiHost.builder("srv").build()) {
+            Instance guest = WasiGuests.instantiate(wat, host);
+            assertEquals(0, call(guest, "yield"));
+            assertEquals(Errno.EFAULT, call(guest, "write"));
+        }
+    }
+
+    @Test
     void stdioDescribeThemselves() {
         try (WasiHost host = WasiHost.builder("srv").build()) {
             Instance guest = WasiGuests.probe(host);

@@ -19,17 +19,18 @@ final class GuestMemory {
     private final Memory memory;
     private final long size;
 
-    GuestMemory(Memory memory) throws ErrnoException {
-        if (memory == null) {
-            throw new ErrnoException(Errno.EFAULT, "guest exports no memory");
-        }
+    /** {@code memory} may be null (a module without memory): then every access is {@code EFAULT}. */
+    GuestMemory(Memory memory) {
         this.memory = memory;
-        this.size = (long) memory.pages() * Memory.PAGE_SIZE;
+        this.size = memory == null ? 0 : (long) memory.pages() * Memory.PAGE_SIZE;
     }
 
     /** Checks that {@code [ptr, ptr + len)} lies inside memory; len is a byte count (non-negative). */
     void check(int ptr, long len) throws ErrnoException {
         long start = Integer.toUnsignedLong(ptr);
+        if (memory == null) {
+            throw new ErrnoException(Errno.EFAULT, "guest has no memory");
+        }
         if (len < 0 || start + len > size) {
             throw new ErrnoException(Errno.EFAULT, "guest range " + start + "+" + len + " outside memory of " + size);
         }

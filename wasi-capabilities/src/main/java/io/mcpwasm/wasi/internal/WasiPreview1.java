@@ -583,21 +583,28 @@ public final class WasiPreview1 {
         if (total == 0) {
             return 0;
         }
-        byte[] buf = new byte[(int) Math.min(total, CHUNK)];
-        int n;
-        if ((in.fdflags & FDFLAGS_NONBLOCK) != 0) {
-            n = in.input.readNonBlocking(buf, 0, buf.length);
-            if (n == GuestInput.WOULD_BLOCK) {
-                throw new ErrnoException(Errno.EAGAIN, "no input queued");
+        boolean nonblocking = (in.fdflags & FDFLAGS_NONBLOCK) != 0;
+        while (true) {
+            if (nonblocking) {
+                if (!in.input.awaitReadable(0, TimeUnit.NANOSECONDS)) {
+                    throw new ErrnoException(Errno.EAGAIN, "no input queued");
+                }
+            } else {
+                in.input.awaitReadable();
             }
-        } else {
-            n = in.input.read(buf, 0, buf.length);
+            // Size the host buffer by what is queued, not by the guest's (often much larger) buffer.
+            long queued = in.input.available();
+            byte[] buf = new byte[(int) Math.max(1, Math.min(Math.min(total, queued), CHUNK))];
+            int n = in.input.readNonBlocking(buf, 0, buf.length);
+            if (n == GuestInput.EOF) {
+                return 0;
+            }
+            if (n > 0) {
+                scatter(m, vec, buf, n);
+                return n;
+            }
+            // another reader took the bytes first: wait again (or EAGAIN)
         }
-        if (n <= 0) {
-            return 0;
-        }
-        scatter(m, vec, buf, n);
-        return n;
     }
 
     private static void scatter(GuestMemory m, long[][] vec, byte[] buf, int n) throws ErrnoException {
@@ -672,6 +679,11 @@ public final class WasiPreview1 {
         }
         if (total == 0) {
             return 0;
+        }
+        if (vec.length == 1 && total <= CHUNK) {
+            byte[] all = m.read((int) vec[0][0], (int) total);
+            emit(out, all, all.length);
+            return all.length;
         }
         // Gather into one buffer of at most CHUNK bytes; a larger write reaches the sink in several parts.
         byte[] buf = new byte[(int) Math.min(total, CHUNK)];
