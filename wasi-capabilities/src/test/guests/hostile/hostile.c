@@ -747,10 +747,9 @@ static int secret_dir_dotdot(void) {
     return try_dir(SEC, 0, "../../..");
 }
 static int secret_dir_to_rw(void) {
+    /* from the secret's directory (e.g. /run/secrets) up and over into another grant's host directory */
     if (!need(SEC)) return SKIP;
-    char p[300];
-    snprintf(p, sizeof p, "%s/../../../rw/file.txt", SEC_REL);
-    return try_read(SEC, 0, p);
+    return try_read(SEC, 0, "../../rw/file.txt");
 }
 
 /* ---------- hostile paths and pointers ---------- */

@@ -155,9 +155,15 @@ final class HostTree implements AutoCloseable {
         return out;
     }
 
-    /** Everything except the read-write grant {@code rw/} (which the guest may change). */
+    /**
+     * Everything except the read-write grant {@code rw/} (which the guest may change). The read-write grant
+     * {@code empty/} is included (the guest must leave it empty and in place) except its own mtime, which
+     * legitimately moves when the guest makes and removes a directory in it.
+     */
     Map<String, String> snapshotOutsideRw() {
-        return snapshot(rel -> !rel.equals("rw") && !rel.startsWith("rw/"));
+        Map<String, String> m = snapshot(rel -> !rel.equals("rw") && !rel.startsWith("rw/"));
+        m.computeIfPresent("empty", (k, v) -> v.startsWith("dir ") ? "dir" : v);
+        return m;
     }
 
     boolean exists(String rel) {
