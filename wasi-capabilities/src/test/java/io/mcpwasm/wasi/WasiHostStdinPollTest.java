@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wabt.Wat2Wasm;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
 import io.mcpwasm.wasi.internal.Errno;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -358,6 +362,27 @@ class WasiHostStdinPollTest {
             thread[0] = Thread.currentThread();
             return call(guest, "_start");
         });
+        interruptWhenBlocked(thread, run);
+        assertInstanceOf(ChicoryInterruptedException.class, failure(run));
+        host.close();
+    }
+
+    @Test
+    void compiledGuestEchoesAndUnwindsOnInterrupt() throws Exception {
+        GuestInput stdin = new GuestInput();
+        BlockingQueue<String> out = new LinkedBlockingQueue<>();
+        WasiHost host = WasiHost.builder("echo").stdin(stdin)
+            .stdout((b, off, len) -> out.add(new String(b, off, len, StandardCharsets.UTF_8))).build();
+        WasmModule module = Parser.parse(Wat2Wasm.parse(ECHO));
+        Instance guest = Instance.builder(module).withImportValues(host.toImportValues())
+            .withMachineFactory(MachineFactoryCompiler.compile(module)).withStart(false).build();
+        Thread[] thread = new Thread[1];
+        CompletableFuture<Integer> run = onGuestThread(() -> {
+            thread[0] = Thread.currentThread();
+            return call(guest, "_start");
+        });
+        stdin.write("compiled\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals("compiled\n", out.poll(SAFETY_SECONDS, TimeUnit.SECONDS));
         interruptWhenBlocked(thread, run);
         assertInstanceOf(ChicoryInterruptedException.class, failure(run));
         host.close();
