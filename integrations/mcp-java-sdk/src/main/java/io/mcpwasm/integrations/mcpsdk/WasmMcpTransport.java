@@ -16,6 +16,7 @@ import io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse.JSONRPCError;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,10 +71,14 @@ import reactor.core.scheduler.Schedulers;
 public final class WasmMcpTransport implements McpClientTransport {
     private static final Logger LOG = LoggerFactory.getLogger(WasmMcpTransport.class);
     private static final int MAX_LINE_IN_ERROR = 200;
+    /** How long {@link #closeGracefully} waits for the stop notice once the guest connection has closed. */
+    private static final Duration STOP_NOTICE_WAIT = Duration.ofSeconds(10);
 
     private final String serverName;
     private final McpJsonMapper jsonMapper;
     private final Sinks.Many<JSONRPCMessage> inbound = Sinks.many().unicast().onBackpressureBuffer();
+    /** Completes once the runtime has told us the guest stopped and pending requests were answered. */
+    private final Sinks.Empty<Void> stopped = Sinks.empty();
     /** Ids of the requests sent to the guest and not yet answered. */
     private final Map<Object, Boolean> pending = new ConcurrentHashMap<>();
     private final AtomicBoolean connected = new AtomicBoolean();
@@ -149,7 +154,7 @@ public final class WasmMcpTransport implements McpClientTransport {
                         + "' is already connected; one guest serves one session, start a new transport"));
             }
             inbound.asFlux()
-                    .flatMap(message -> handler.apply(Mono.just(message)).onErrorResume(e -> {
+                    .flatMap(message -> Mono.defer(() -> handler.apply(Mono.just(message))).onErrorResume(e -> {
                         LOG.warn("MCP server '{}': the client failed to handle {}", serverName, message, e);
                         return Mono.empty();
                     }))
@@ -209,7 +214,12 @@ public final class WasmMcpTransport implements McpClientTransport {
         });
     }
 
-    /** Closes the guest's stdin, waits for it to exit (up to the runtime's close grace) and stops it otherwise. */
+    /**
+     * Closes the guest's stdin and waits for it to exit (up to the runtime's close grace), stopping it otherwise.
+     * Completes once the guest has stopped and every request still pending was answered with an error; the
+     * waiting happens on Reactor's bounded-elastic scheduler. Idempotent. (The SDK's non-blocking
+     * {@code close()} subscribes to this without waiting.)
+     */
     @Override
     public Mono<Void> closeGracefully() {
         return Mono.<Void>fromRunnable(() -> {
@@ -218,7 +228,10 @@ public final class WasmMcpTransport implements McpClientTransport {
             if (c != null) {
                 c.close();
             }
-        }).subscribeOn(Schedulers.boundedElastic());
+        }).subscribeOn(Schedulers.boundedElastic())
+                .then(stopped.asMono().timeout(STOP_NOTICE_WAIT, Mono.fromRunnable(() -> LOG.warn(
+                        "MCP server '{}': no stop notice {} after closing its connection", serverName,
+                        STOP_NOTICE_WAIT))));
     }
 
     /** Converts a decoded JSON value (maps, lists, scalars) to the requested type with the mapper. */
@@ -259,6 +272,7 @@ public final class WasmMcpTransport implements McpClientTransport {
                     "the connection to server '" + serverName + "' was closed", null));
         }
         inbound.tryEmitComplete();
+        stopped.tryEmitEmpty();
     }
 
     /** Records the first failure, answers every pending request with it and tells the SDK's exception handler. */
