@@ -10,8 +10,10 @@ import java.util.List;
  * names itself: every address that comes back is checked against the address policy, and the connection goes
  * to a checked address, so a second lookup cannot swap in another one.
  *
- * <p>Called on the guest's thread for names only (IP literals in URLs are not passed here). Tests inject a
- * fixed map; the default is {@link #SYSTEM}.
+ * <p>Called for names only (IP literals in URLs are not passed here), on a daemon DNS thread so that the
+ * request's deadline bounds the lookup: a lookup still running at the deadline is abandoned (interrupted) and the
+ * request fails with {@code TIMEOUT}. Must be thread-safe. Tests inject a fixed map; the default is
+ * {@link #SYSTEM}.
  */
 @FunctionalInterface
 public interface HostResolver {

@@ -27,6 +27,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -91,6 +99,12 @@ public final class HttpImports implements AutoCloseable {
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
     private static final int MAX_URL = 8192;
     private static final int MAX_READ_CHUNK = 64 * 1024;
+    private static final AtomicInteger DNS_THREADS = new AtomicInteger();
+    private static final ExecutorService DNS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "mcpwasm-dns-" + DNS_THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String server;
     private final List<HostPattern> manifestHosts;
@@ -256,7 +270,7 @@ public final class HttpImports implements AutoCloseable {
             Http1Exchange x;
             try {
                 checkHost(target);
-                List<InetAddress> addrs = resolveAndCheck(target);
+                List<InetAddress> addrs = resolveAndCheck(target, deadline);
                 Socket socket = connect(target, addrs, deadline);
                 try {
                     x = Http1Exchange.exchange(socket, deadline, head(m, target, hs, b), b, m.equals("HEAD"),
@@ -342,7 +356,7 @@ public final class HttpImports implements AutoCloseable {
         return false;
     }
 
-    private List<InetAddress> resolveAndCheck(Target t) throws HttpFailure {
+    private List<InetAddress> resolveAndCheck(Target t, Deadline deadline) throws HttpFailure {
         List<InetAddress> addrs;
         if (t.isIpLiteral()) {
             try {
@@ -351,11 +365,7 @@ public final class HttpImports implements AutoCloseable {
                 throw new HttpFailure(HttpError.BAD_ARGUMENT, "malformed IP address");
             }
         } else {
-            try {
-                addrs = resolver.resolve(t.host());
-            } catch (UnknownHostException e) {
-                throw new HttpFailure(HttpError.NAME_NOT_RESOLVED, "name did not resolve");
-            }
+            addrs = lookUp(t.host(), deadline);
             if (addrs == null || addrs.isEmpty()) {
                 throw new HttpFailure(HttpError.NAME_NOT_RESOLVED, "name did not resolve");
             }
@@ -369,6 +379,35 @@ public final class HttpImports implements AutoCloseable {
             }
         }
         return ok;
+    }
+
+    /**
+     * Runs the resolver on a DNS thread so that the request's deadline bounds the lookup too (the JVM's resolver
+     * has no timeout of its own). A lookup still running at the deadline is abandoned.
+     */
+    private List<InetAddress> lookUp(String host, Deadline deadline) throws HttpFailure {
+        Future<List<InetAddress>> f;
+        try {
+            f = DNS.submit(() -> resolver.resolve(host));
+        } catch (RejectedExecutionException e) {
+            throw new HttpFailure(HttpError.IO, "no DNS thread available");
+        }
+        try {
+            return f.get(deadline.remainingMillis(Integer.MAX_VALUE), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new HttpFailure(HttpError.TIMEOUT, "DNS lookup timed out");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new HttpFailure(HttpError.IO, "interrupted during the DNS lookup");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownHostException) {
+                throw new HttpFailure(HttpError.NAME_NOT_RESOLVED, "name did not resolve");
+            }
+            LOG.warn("server {}: resolver failed for a name", server, e.getCause());
+            throw new HttpFailure(HttpError.IO, "resolver failed: " + e.getCause().getClass().getSimpleName());
+        }
     }
 
     private Socket connect(Target t, List<InetAddress> addrs, Deadline deadline) throws HttpFailure {

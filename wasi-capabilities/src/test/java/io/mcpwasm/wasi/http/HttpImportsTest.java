@@ -438,6 +438,23 @@ class HttpImportsTest {
     }
 
     @Test
+    void hangingDnsLookupHitsTheTotalTimeout() {
+        HttpGuest g = new HttpGuest(track(base().manifestHosts(patterns("http://api.test:" + port))
+                .policyHosts(patterns("http://api.test:" + port))
+                .resolver(host -> {
+                    try {
+                        release.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new UnknownHostException(host);
+                })
+                .limits(HttpLimits.defaults().withTotalTimeout(Duration.ofMillis(300))).build()));
+        assertEquals(HttpError.TIMEOUT, g.fetch(url("api.test", "/hello")));
+        assertEquals(0, hitCount("/hello"));
+    }
+
+    @Test
     void openRequestsBeyondTheLimitAreRefused() {
         HttpGuest g = new HttpGuest(limited(HttpLimits.defaults().withMaxConcurrent(3)));
         int[] handles = new int[3];
