@@ -11,6 +11,7 @@ import io.mcpwasm.McpModule;
 import io.mcpwasm.McpRuntime;
 import io.mcpwasm.ServerFailedException;
 import io.mcpwasm.wasi.HostPolicy;
+import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpError;
@@ -28,9 +29,13 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The official SDK's {@link McpSyncClient}, unchanged, over {@link WasmMcpTransport} to a real wasm MCP server:
@@ -85,6 +90,27 @@ class WasmMcpTransportTest {
             assertTrue(client.closeGracefully(), "the client closed gracefully");
         }
         // closing the client closed the guest: its stdin ended and it returned from _start
+        assertEquals(FailureKind.CLOSED, transport.failure().orElseThrow().kind());
+    }
+
+    @Test
+    void asyncClientWithConcurrentCallsGetsEachAnswerOnce() {
+        WasmMcpTransport transport = WasmMcpTransport.start(echo, HostPolicy.builder().build());
+        McpAsyncClient client = McpClient.async(transport).requestTimeout(REQUEST_TIMEOUT)
+                .initializationTimeout(REQUEST_TIMEOUT).build();
+        try {
+            client.initialize().block();
+            List<String> answers = Flux.range(0, 32)
+                    .flatMap(i -> Mono.defer(() -> client.callTool(call("echo", Map.of("text", "n" + i))))
+                            .subscribeOn(Schedulers.parallel()))
+                    .map(r -> ((TextContent) r.content().get(0)).text())
+                    .collectList()
+                    .block();
+            List<String> expected = IntStream.range(0, 32).mapToObj(i -> "echo: n" + i).sorted().toList();
+            assertEquals(expected, answers.stream().sorted().toList());
+        } finally {
+            client.closeGracefully().block();
+        }
         assertEquals(FailureKind.CLOSED, transport.failure().orElseThrow().kind());
     }
 
