@@ -57,36 +57,43 @@ public record HttpLimits(long maxRequestBodyBytes, long maxResponseBytes, int ma
         return DEFAULTS;
     }
 
+    /** This limits with another request body cap. */
     public HttpLimits withMaxRequestBodyBytes(long v) {
         return new HttpLimits(v, maxResponseBytes, maxHeaderBytes, connectTimeout, totalTimeout, maxConcurrent,
                 maxRedirects);
     }
 
+    /** This limits with another response body cap. */
     public HttpLimits withMaxResponseBytes(long v) {
         return new HttpLimits(maxRequestBodyBytes, v, maxHeaderBytes, connectTimeout, totalTimeout, maxConcurrent,
                 maxRedirects);
     }
 
+    /** This limits with another cap on the response head and on the request header block. */
     public HttpLimits withMaxHeaderBytes(int v) {
         return new HttpLimits(maxRequestBodyBytes, maxResponseBytes, v, connectTimeout, totalTimeout, maxConcurrent,
                 maxRedirects);
     }
 
+    /** This limits with another connect timeout. */
     public HttpLimits withConnectTimeout(Duration v) {
         return new HttpLimits(maxRequestBodyBytes, maxResponseBytes, maxHeaderBytes, v, totalTimeout, maxConcurrent,
                 maxRedirects);
     }
 
+    /** This limits with another total timeout per request. */
     public HttpLimits withTotalTimeout(Duration v) {
         return new HttpLimits(maxRequestBodyBytes, maxResponseBytes, maxHeaderBytes, connectTimeout, v, maxConcurrent,
                 maxRedirects);
     }
 
+    /** This limits with another number of requests open at once. */
     public HttpLimits withMaxConcurrent(int v) {
         return new HttpLimits(maxRequestBodyBytes, maxResponseBytes, maxHeaderBytes, connectTimeout, totalTimeout, v,
                 maxRedirects);
     }
 
+    /** This limits with another redirect hop limit. */
     public HttpLimits withMaxRedirects(int v) {
         return new HttpLimits(maxRequestBodyBytes, maxResponseBytes, maxHeaderBytes, connectTimeout, totalTimeout,
                 maxConcurrent, v);
