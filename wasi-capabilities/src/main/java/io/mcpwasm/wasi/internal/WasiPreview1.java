@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every function returns an errno and never throws for bad guest input. The exceptions that do leave a
  * call, on purpose, are {@link GuestExitException} ({@code proc_exit}), {@link ChicoryInterruptedException}
- * (the guest thread was interrupted while blocked) and any {@link McpWasmException} that a
- * {@link GuestOutput} throws to stop the guest.
+ * (the guest thread was interrupted while blocked) and whatever exception the embedder's {@link GuestOutput}
+ * throws (its way to stop the guest).
  */
 public final class WasiPreview1 {
     /** The import module name. */
@@ -258,6 +258,8 @@ public final class WasiPreview1 {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ChicoryInterruptedException("guest interrupted while blocked in " + name, e);
+        } catch (SinkFailure e) {
+            throw e.original();
         } catch (McpWasmException | ChicoryInterruptedException e) {
             throw e;
         } catch (ChicoryException e) {
@@ -708,14 +710,24 @@ public final class WasiPreview1 {
         return (int) total;
     }
 
-    private static void emit(Descriptor.Output out, byte[] buf, int len) throws ErrnoException {
+    private static void emit(Descriptor.Output out, byte[] buf, int len) {
         try {
             out.output.write(buf, 0, len);
-        } catch (McpWasmException e) {
-            throw e;
         } catch (RuntimeException e) {
-            LOG.warn("writing guest {} failed", out.name, e);
-            throw new ErrnoException(Errno.EIO, out.name + " sink failed");
+            throw new SinkFailure(e);
+        }
+    }
+
+    /** Carries an exception of the embedder's {@link GuestOutput} past the errno mapping, to be rethrown as is. */
+    private static final class SinkFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SinkFailure(RuntimeException cause) {
+            super(null, cause, false, false);
+        }
+
+        RuntimeException original() {
+            return (RuntimeException) getCause();
         }
     }
 
