@@ -99,6 +99,11 @@ class HttpImportsTest {
                 }
             }
         });
+        handle("/fat-head", ex -> {
+            ex.getResponseHeaders().add("X-Fat", "f".repeat(2000));
+            respond(ex, 200, "thin body");
+        });
+        handle("/to-ftp", ex -> redirect(ex, 302, "ftp://api.test/file"));
         handle("/slow", ex -> {
             try {
                 release.await(5, TimeUnit.SECONDS);
@@ -421,6 +426,19 @@ class HttpImportsTest {
         assertEquals(HttpError.OK, g.fetch(url("api.test", "/big-chunked")));
         assertEquals(10_000, g.bodyLength());
         assertTrue(g.body().chars().allMatch(c -> c == 'y'));
+    }
+
+    @Test
+    void responseHeadOverTheCapIsTooLarge() {
+        HttpGuest g = new HttpGuest(limited(HttpLimits.defaults().withMaxHeaderBytes(512)));
+        assertEquals(HttpError.TOO_LARGE, g.fetch(url("api.test", "/fat-head")));
+        assertEquals(HttpError.OK, g.fetch(url("api.test", "/hello")));
+    }
+
+    @Test
+    void redirectToANonHttpSchemeIsRefused() {
+        HttpGuest g = new HttpGuest(standard());
+        assertEquals(HttpError.DENIED_HOST, g.fetch(url("api.test", "/to-ftp")));
     }
 
     @Test
