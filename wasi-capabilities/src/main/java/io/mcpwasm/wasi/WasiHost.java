@@ -37,6 +37,27 @@ import java.util.Objects;
  * in mount order, then one read-only in-memory directory per distinct parent path of the secrets
  * (secret {@code /run/secrets/token} appears as file {@code token} in preopen {@code /run/secrets}).
  *
+ * <p>Behaviour the guest runtimes rely on:
+ * <ul>
+ *   <li>Standard input reads block on the {@link GuestInput} without polling; after
+ *       {@code fd_fdstat_set_flags(NONBLOCK)} (which Go's runtime sets on 0, 1 and 2) an empty queue gives
+ *       {@code EAGAIN}. {@code poll_oneoff} waits for stdin and clock subscriptions together (realtime or
+ *       monotonic, relative or absolute), on the queue's condition with the earliest deadline; file, stdout and
+ *       stderr subscriptions are ready at once. For valid input it only ever returns success.
+ *   <li>An interrupt of the guest thread while it blocks there throws
+ *       {@link com.dylibso.chicory.runtime.ChicoryInterruptedException} (the interrupt flag stays set).
+ *   <li>{@code path_open} opens for reading when the requested rights hold {@code fd_read} or {@code fd_readdir},
+ *       for writing when they hold {@code fd_write}; {@code fd_read}/{@code fd_write} on a descriptor without
+ *       that right fail with {@code EBADF}. Other rights are reported back but not enforced.
+ *   <li>Bad pointers or lengths fail with {@code EFAULT} (more than 1024 iovecs: {@code EINVAL}); unknown or
+ *       closed descriptors with {@code EBADF}; sockets with {@code ENOTSOCK}; {@code proc_raise} with
+ *       {@code ENOTSUP}. No guest input makes a host function throw; {@code proc_exit} throws
+ *       {@link GuestExitException}, and an exception of a {@link GuestOutput} propagates unchanged.
+ *   <li>Every refused access (a path that leaves its grant, a write to a read-only grant, quota, a socket) is an
+ *       {@link AuditEvent} to the {@link AuditListener} and a WARN line on the {@code io.mcpwasm.audit} logger,
+ *       naming the guest path, never contents or secret values.
+ * </ul>
+ *
  * <p>One host serves one guest instance, driven by one thread at a time; {@link #close()} may be called
  * from any thread.
  */
