@@ -23,9 +23,12 @@ public final class GuestConnection implements AutoCloseable {
     private final GuestProcess process;
     private final SerialExecutor inbound;
     private final Duration closeGrace;
+    private final McpRuntime runtime;
     private volatile boolean closed;
 
-    private GuestConnection(String name, GuestProcess process, SerialExecutor inbound, Duration closeGrace) {
+    private GuestConnection(String name, GuestProcess process, SerialExecutor inbound, Duration closeGrace,
+                            McpRuntime runtime) {
+        this.runtime = runtime;
         this.name = name;
         this.process = process;
         this.inbound = inbound;
@@ -50,7 +53,8 @@ public final class GuestConnection implements AutoCloseable {
                             : new ServerFailedException(module.name(), exit.kind(), exit.message(), exit.cause());
                     inbound.execute(() -> onClosed.accept(f));
                 });
-        GuestConnection c = new GuestConnection(module.name(), process, inbound, options.closeGrace());
+        GuestConnection c = new GuestConnection(module.name(), process, inbound, options.closeGrace(), runtime);
+        runtime.register(c);
         process.start();
         return c;
     }
@@ -85,6 +89,7 @@ public final class GuestConnection implements AutoCloseable {
             return;
         }
         closed = true;
+        runtime.unregister(this);
         process.closeInput();
         try {
             if (!process.awaitExit(closeGrace)) {
@@ -95,6 +100,11 @@ public final class GuestConnection implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.abort(FailureKind.CLOSED, "closed", null);
         }
+    }
+
+    @Override
+    public String toString() {
+        return "GuestConnection[" + name + (closed ? ", closed" : "") + "]";
     }
 
     /** Runs tasks one at a time, in submission order, on a shared executor. */
@@ -116,7 +126,15 @@ public final class GuestConnection implements AutoCloseable {
                 }
                 running = true;
             }
-            delegate.execute(this::drain);
+            try {
+                delegate.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the runtime is closed: nobody is left to tell
+                synchronized (tasks) {
+                    tasks.clear();
+                    running = false;
+                }
+            }
         }
 
         private void drain() {

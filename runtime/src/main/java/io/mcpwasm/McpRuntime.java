@@ -63,7 +63,7 @@ public final class McpRuntime implements AutoCloseable {
     private final AuditListener auditListener;
     private final ExecutorService events;
     private final ScheduledExecutorService timer;
-    private final Set<McpServer> servers = ConcurrentHashMap.newKeySet();
+    private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet(); // servers and raw connections
     private volatile boolean closed;
 
     private McpRuntime(Builder b) {
@@ -188,18 +188,18 @@ public final class McpRuntime implements AutoCloseable {
         }
     }
 
-    /** Closes every server this runtime started and stops its threads. Idempotent. */
+    /** Closes every server and connection this runtime started and stops its threads. Idempotent. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        for (McpServer server : servers) {
+        for (AutoCloseable c : open) {
             try {
-                server.close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing server '{}' failed", server.name(), e);
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", c, e);
             }
         }
         timer.shutdownNow();
@@ -222,12 +222,12 @@ public final class McpRuntime implements AutoCloseable {
         }
     }
 
-    void register(McpServer server) {
-        servers.add(server);
+    void register(AutoCloseable serverOrConnection) {
+        open.add(serverOrConnection);
     }
 
-    void unregister(McpServer server) {
-        servers.remove(server);
+    void unregister(AutoCloseable serverOrConnection) {
+        open.remove(serverOrConnection);
     }
 
     long guestStackSize() {
