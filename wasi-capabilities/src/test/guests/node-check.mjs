@@ -35,6 +35,7 @@ fs.mkdirSync(p('ro', 'rdir'), { recursive: true });
 fs.mkdirSync(p('ro', 'rsub'), { recursive: true });
 fs.writeFileSync(p('ro', 'r.txt'), 'ro file\n');
 fs.writeFileSync(p('ro', 'rsub', 'x.txt'), 'ro x\n');
+fs.symlinkSync('../outside/secret.txt', p('ro', 'ro_link'));
 fs.mkdirSync(p('empty'));
 fs.mkdirSync(p('secrets'));
 fs.writeFileSync(p('secrets', 'token'), 's3cr3t-token');

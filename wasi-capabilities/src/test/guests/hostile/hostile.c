@@ -22,6 +22,7 @@
  *   loop1 -> loop2, loop2 -> loop1              self -> self
  *   dangle -> ../outside/created-through-dangle.txt (target does not exist)
  *   in_link -> sub/a.txt (stays inside: a control)
+ * and in /ro: ro_link -> ../outside/secret.txt
  * Raw WASI calls are used wherever wasi-libc would resolve or normalize the path itself.
  */
 #include <wasi/api.h>
@@ -350,6 +351,16 @@ static int sym_subfd_through(void) {
     return e;
 }
 
+/* a host-planted link out inside the read-only grant */
+static int sym_ro_link(void) { return try_read(RO, FOLLOW, "ro_link"); }
+/* a hard link to a planted symlink (no follow), then followed under its new name */
+static int link_symlink_nofollow(void) {
+    int e = __wasi_path_link(RW, 0, "rel_file", RW, "hl_nf");
+    if (e) { detail("stage=%s", "link"); return e; }
+    detail("stage=%s", "follow");
+    return try_read(RW, FOLLOW, "hl_nf");
+}
+
 /* ---------- guest-created symlinks pointing out ---------- */
 static int make_and_follow(const char *target, const char *name) {
     int e = __wasi_path_symlink(target, RW, name);
@@ -616,6 +627,55 @@ static int quota_many_files(void) {
     return e;
 }
 
+/* unlinking a file that is still open frees no disk space: its bytes must not come back as quota */
+static int quota_unlink_open(void) {
+    static uint8_t chunk[4096];
+    memset(chunk, 'u', sizeof chunk);
+    unsigned long long total = 0;
+    int e = 0, files = 0;
+    int fds[64];
+    for (int i = 0; i < 64 && !e; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "q-open-%d.bin", i);
+        int fd;
+        e = open_at(RW, 0, name, O_CR | O_TR, R_ALL, 0, &fd);
+        if (e) break;
+        fds[files++] = fd;
+        for (int k = 0; k < 8 && !e; k++) { /* 32 KiB per file */
+            __wasi_ciovec_t iov = { chunk, sizeof chunk };
+            __wasi_size_t n = 0;
+            e = __wasi_fd_write(fd, &iov, 1, &n);
+            total += n;
+        }
+        int u = __wasi_path_unlink_file(RW, name);
+        if (u && !e) e = u;
+    }
+    for (int i = 0; i < files; i++) (void)__wasi_fd_close(fds[i]);
+    char b[32];
+    snprintf(b, sizeof b, "%llu", total);
+    detail("written=%s", b);
+    return e;
+}
+
+/* do symlink targets and directories count against the quota? (reported, not judged) */
+static int info_quota_symlink_flood(void) {
+    static char target[4001];
+    memset(target, 'x', 4000);
+    target[4000] = 0;
+    int made = 0, e = 0;
+    for (int i = 0; i < 64; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "q-sym-%d", i);
+        e = __wasi_path_symlink(target, RW, name);
+        if (e) break;
+        made++;
+    }
+    char b[16];
+    snprintf(b, sizeof b, "%d", made);
+    detail("made=%s", b);
+    return e;
+}
+
 /* ---------- forged and closed fds ---------- */
 static int fd_forged_read(void) {
     uint8_t b[8];
@@ -640,6 +700,12 @@ static int fd_forged_renumber(void) {
     snprintf(b, sizeof b, "%d", e2);
     detail("rw_after=%s", b);
     return e;
+}
+/* rights belong to the descriptor, not its number: the read-only preopen moved onto /rw's number */
+static int fd_renumber_ro_over_rw(void) {
+    int e = __wasi_fd_renumber(RO, RW);
+    if (e) { detail("stage=%s", "renumber"); return e; }
+    return try_write(RW, 0, "r.txt", 0, R_ALL, 0);
 }
 static int fd_closed_read(void) {
     int fd, e = open_at(RW, 0, "file.txt", 0, R_RD, 0, &fd);
@@ -840,6 +906,7 @@ static const struct attack ATTACKS[] = {
     A(sym_mkdir_through), A(sym_rmdir_through), A(sym_unlink_through), A(sym_rename_from_through),
     A(sym_rename_to_through), A(sym_link_follow), A(sym_link_follow_abs), A(sym_settimes_follow),
     A(sym_symlink_through), A(sym_readlink_abs), A(sym_readlink_abs_dir), A(sym_subfd_through),
+    A(sym_ro_link), A(link_symlink_nofollow),
     A(gsym_rel_out), A(gsym_abs_etc), A(gsym_abs_host), A(gsym_dir_out), A(gsym_write_out),
     A(gsym_create_out), A(gsym_moved_out), A(gsym_ro_target),
     A(link_src_out), A(link_dst_out), A(link_src_abs), A(link_src_through_dir), A(link_from_ro), A(link_to_ro),
@@ -864,7 +931,9 @@ static const struct attack ATTACKS[] = {
     A(path_nul), A(path_nul_dotdot), A(path_len_short), A(path_bad_utf8), A(path_backslash), A(path_long),
     /* quota last: they fill /rw */
     A(quota_setsize), A(quota_pwrite_far), A(quota_seek_write_far), A(quota_allocate), A(quota_write),
-    A(quota_many_files),
+    A(quota_many_files), A(quota_unlink_open), A(info_quota_symlink_flood),
+    /* renumbers /ro over /rw: after everything that uses either */
+    A(fd_renumber_ro_over_rw),
     /* closes /empty: after everything that uses it */
     A(fd_closed_preopen),
     M(mem_path_oob), M(mem_path_len_huge), M(mem_retptr_oob), M(mem_iovec_oob), M(mem_iovec_count_huge),

@@ -112,6 +112,7 @@ final class Expectations {
         info("info_inside_link");
         info("info_subfd_parent");
         info("info_readlink_rel");
+        info("info_quota_symlink_flood");
 
         escape("abs_raw_etc", "abs_raw_etc_follow", "abs_raw_root_dir", "abs_raw_double_slash", "abs_raw_hostpath",
                 "abs_raw_hostpath_ro", "abs_raw_create", "abs_raw_mkdir");
@@ -143,6 +144,7 @@ final class Expectations {
         info("sym_readlink_abs");
         info("sym_readlink_abs_dir");
 
+        escape("sym_ro_link", "link_symlink_nofollow");
         escape("gsym_rel_out", "gsym_abs_etc", "gsym_abs_host", "gsym_dir_out", "gsym_write_out", "gsym_create_out",
                 "gsym_moved_out", "gsym_ro_target");
 
@@ -176,6 +178,7 @@ final class Expectations {
                 "fd_closed_read", "fd_closed_double_close", "fd_closed_preopen"}) {
             refuseUnaudited(n, BADF, Set.of());
         }
+        readOnly("fd_renumber_ro_over_rw");
         refuseUnaudited("fd_file_as_dir", Set.of(ENOTDIR), Set.of(ENOTCAPABLE, EBADF));
         refuseUnaudited("fd_stdin_as_dir", Set.of(ENOTDIR, EBADF), Set.of(ENOTCAPABLE));
 
@@ -202,7 +205,7 @@ final class Expectations {
         refuseUnaudited("path_long", Set.of(ENAMETOOLONG, ENOENT), Set.of(EINVAL));
 
         for (String n : new String[] {"quota_setsize", "quota_pwrite_far", "quota_seek_write_far", "quota_allocate",
-                "quota_write", "quota_many_files"}) {
+                "quota_write", "quota_many_files", "quota_unlink_open"}) {
             refuse(n, QUOTA, QUOTA_ALT);
         }
 

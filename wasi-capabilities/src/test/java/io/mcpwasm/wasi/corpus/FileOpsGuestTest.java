@@ -27,10 +27,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FileOpsGuestTest {
 
-    /** Go's runtime is large: it runs compiled (the interpreter works too, only slower). */
+    /** All on the interpreter: even Go's 2.9 MB runtime finishes in a few seconds. */
     private static final Map<String, GuestRun.Guest> GUESTS = Map.of(
             "c", GuestRun.Guest.interpreted("fileops-c.wasm"),
-            "go", GuestRun.Guest.compiled("fileops-go.wasm"),
+            "go", GuestRun.Guest.interpreted("fileops-go.wasm"),
             "rust", GuestRun.Guest.interpreted("fileops-rust.wasm"),
             "zig", GuestRun.Guest.interpreted("fileops-zig.wasm"));
 
@@ -56,8 +56,9 @@ class FileOpsGuestTest {
             assertEquals(0, r.exitCode(), where);
             assertEquals(EXPECTED, r.stdout(), where);
             // the guest removed what it made; directory mtimes of data/ legitimately moved
-            Map<String, String> after = tree.snapshot(rel -> !rel.equals("data"));
-            before.remove("data");
+            Map<String, String> after = tree.snapshot(rel -> true);
+            before.put("data", "dir");
+            after.put("data", "dir");
             assertEquals(before, after, "only data/'s own mtime may change: " + where);
             try (Stream<Path> s = Files.list(tree.path("data"))) {
                 assertEquals(List.of("input.txt"), s.map(p -> p.getFileName().toString()).toList(), where);

@@ -2,7 +2,6 @@ package io.mcpwasm.wasi.corpus;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
@@ -22,16 +21,14 @@ import java.util.function.Function;
 /** Runs a committed guest (src/test/resources/guests) under {@link WasiHost} + Chicory and records what happened. */
 final class GuestRun {
 
-    /** A parsed guest, optionally with its compiled machine factory (serves only this module object). */
+    /**
+     * A parsed guest, optionally with a machine factory (e.g. {@code MachineFactoryCompiler.compile(module)},
+     * which serves only this module object); null runs it on the interpreter.
+     */
     record Guest(String name, WasmModule module, Function<Instance, Machine> machine) {
 
         static Guest interpreted(String resource) {
             return new Guest(resource, Parser.parse(load(resource)), null);
-        }
-
-        static Guest compiled(String resource) {
-            WasmModule m = Parser.parse(load(resource));
-            return new Guest(resource, m, MachineFactoryCompiler.compile(m));
         }
     }
 

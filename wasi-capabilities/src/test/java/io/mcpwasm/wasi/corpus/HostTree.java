@@ -90,6 +90,7 @@ final class HostTree implements AutoCloseable {
             Files.createDirectories(path("ro/rsub"));
             write("ro/r.txt", RO_FILE);
             write("ro/rsub/x.txt", "ro x\n");
+            link("ro/ro_link", "../outside/secret.txt");
             Files.createDirectories(path("empty"));
             return this;
         } catch (IOException e) {

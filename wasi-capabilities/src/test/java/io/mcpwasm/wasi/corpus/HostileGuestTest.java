@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -99,6 +100,34 @@ class HostileGuestTest {
                 "every attack of hostile.c needs an expectation, and every expectation an attack");
     }
 
+    /** The checker itself must fail on an escape, a missing refusal, a wrong errno and a silent refusal. */
+    @Test
+    void checkerFailsLoudly(@TempDir Path tmp) throws IOException {
+        try (HostTree tree = HostTree.create(HostTree.Fs.JIMFS, tmp)) {
+            GuestRun.Result quiet = new GuestRun.Result(0, "", "", null, List.of());
+            GuestRun.Result audited = new GuestRun.Result(0, "", "", null, List.of(new AuditEvent(
+                    java.time.Instant.EPOCH, "hostile", "filesystem", "/rw/x", AuditEvent.Decision.DENIED, "test")));
+            Map<String, String> quietCases = Map.of(
+                    "sym_mid_rel OK leak=TOP\\x20SECRET\\x20outside\\x0a", "ESCAPE",
+                    "dotdot_lead OK", "NOT REFUSED",
+                    "ro_unlink 28", "unexpected errno",
+                    "ro_unlink 69", "no DENIED audit event",
+                    "ctl_read_rw 76", "control must succeed",
+                    "fd_forged_renumber 8 rw_after=8", "broke /rw");
+            quietCases.forEach((text, message) -> assertCheckFails(text, message, quiet, tree));
+            assertCheckFails("quota_write 19 written=70000", "past a quota", audited, tree);
+            // and passes what it should
+            checkLine(Line.parse("ro_unlink 69"), Expectations.EXPECT.get("ro_unlink"), audited, tree, true, "meta");
+        }
+    }
+
+    private static void assertCheckFails(String text, String message, GuestRun.Result r, HostTree tree) {
+        Line line = Line.parse(text);
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> checkLine(line, Expectations.EXPECT.get(line.name()), r, tree, true, "meta"));
+        assertTrue(e.getMessage().contains(message), () -> text + " failed with: " + e.getMessage());
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("attacks")
     void attack(HostTree.Fs fs, String attack, @TempDir Path tmp) throws IOException {
@@ -190,7 +219,8 @@ class HostileGuestTest {
             }
             case REFUSE, REFUSE_OR_TRAP -> {
                 if (line.ok()) {
-                    fail("NOT REFUSED (possible escape): " + line + "\n" + where);
+                    fail((line.name().startsWith("quota_") ? "QUOTA NOT ENFORCED: " : "NOT REFUSED (possible escape): ")
+                            + line + "\n" + where);
                 }
                 int errno = line.errno();
                 if (exact) {
@@ -211,7 +241,7 @@ class HostileGuestTest {
                 if (line.name().equals("fd_forged_renumber")) {
                     assertEquals("0", line.detail("rw_after"), () -> "failed renumber broke /rw: " + where);
                 }
-                if (line.name().startsWith("quota_write") || line.name().startsWith("quota_many")) {
+                if (Set.of("quota_write", "quota_many_files", "quota_unlink_open").contains(line.name())) {
                     long written = Long.parseLong(line.detail("written"));
                     assertTrue(written <= QUOTA, () -> "wrote " + written + " bytes past a quota of " + QUOTA);
                     if (exact) assertTrue(written > 0, () -> "quota refused the first write: " + where);
