@@ -3,8 +3,16 @@
 # .wasm is byte-identical to the one committed in git (HEAD). The toolchains are
 # pinned (go.mod toolchain line + go.sum, Cargo.lock + Debian's rustc, an exact
 # Zig release), builds use -trimpath / path remapping and strip, so a rebuild is
-# expected to match. Usage: samples/build-all.sh [go-workspace zig-tools rust-notes]
+# expected to match. Usage: samples/build-all.sh [--clean] [go-workspace zig-tools rust-notes]
+# --clean builds with empty Go and Cargo caches (slow: Rust then rebuilds std).
 set -uo pipefail
+clean_dir=""
+if [ "${1:-}" = "--clean" ]; then
+  shift
+  clean_dir="$(mktemp -d)"
+  export GOCACHE="$clean_dir/gocache" CARGO_TARGET_DIR="$clean_dir/cargo-target"
+  trap 'chmod -R u+w "$clean_dir" 2>/dev/null; rm -rf "$clean_dir"' EXIT
+fi
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 names=("$@")

@@ -19,13 +19,14 @@ fi
 # The Debian toolchain, not a rustup one that may come first on PATH.
 export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 # Path remapping keeps machine-specific paths (panic locations) out of the module.
 export RUSTFLAGS="-C linker=wasm-ld -L native=/usr/lib/wasm32-wasi \
---remap-path-prefix=$PWD=/rust-notes --remap-path-prefix=$cargo_home=/cargo \
+--remap-path-prefix=$target_dir=/target --remap-path-prefix=$PWD=/rust-notes --remap-path-prefix=$cargo_home=/cargo \
 --remap-path-prefix=/usr/lib/rustlib/src/rust=/rustc-src"
 export SOURCE_DATE_EPOCH=0
 /usr/bin/rustc --version
-/usr/bin/cargo build --release --locked
-../embed-manifest.sh target/wasm32-wasip1/release/rust-notes.wasm manifest.json rust-notes.wasm
+/usr/bin/cargo build --release --locked --target-dir "$target_dir"
+../embed-manifest.sh "$target_dir/wasm32-wasip1/release/rust-notes.wasm" manifest.json rust-notes.wasm
 ls -l rust-notes.wasm
 sha256sum rust-notes.wasm

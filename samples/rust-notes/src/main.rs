@@ -139,6 +139,7 @@ struct DeleteArgs {
 #[derive(Debug, Clone)]
 struct NotesServer {
     store: std::sync::Arc<Store>,
+    #[allow(dead_code)] // read by the code #[tool_handler] generates
     tool_router: ToolRouter<Self>,
 }
 
