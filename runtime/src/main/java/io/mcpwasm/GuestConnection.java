@@ -43,7 +43,7 @@ public final class GuestConnection implements AutoCloseable {
         int maxMessage = (int) Math.min(Integer.MAX_VALUE, limits.maxMessageBytes());
         long pages = Math.max(1, Math.min(65536, (limits.memoryBytes() + 65535) / 65536));
         GuestProcess process = new GuestProcess(module.name(), module.wasmModule(), module.machineFactory(),
-                (int) pages, maxMessage, runtime.guestStackSize(), grants::applyTo,
+                (int) pages, maxMessage, runtime.guestStackSize(), grants,
                 (b, off, len) -> {
                     String line = new String(b, off, len, StandardCharsets.UTF_8);
                     inbound.execute(() -> onMessage.accept(line));

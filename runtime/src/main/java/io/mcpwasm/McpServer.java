@@ -260,7 +260,7 @@ public final class McpServer implements AutoCloseable {
         gen.session = session;
         gen.process = new GuestProcess(name, module.wasmModule(), module.machineFactory(),
                 pages(limits.memoryBytes()), (int) Math.min(Integer.MAX_VALUE, limits.maxMessageBytes()),
-                runtime.guestStackSize(), grants::applyTo,
+                runtime.guestStackSize(), grants,
                 (b, off, len) -> session.onMessage(b, off, len),
                 exit -> onExit(gen, exit));
         gen.process.start();

@@ -9,7 +9,11 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import io.mcpwasm.FailureKind;
 import io.mcpwasm.wasi.GuestExitException;
+import com.dylibso.chicory.runtime.ImportValues;
+import io.mcpwasm.wasi.Grants;
 import io.mcpwasm.wasi.GuestInput;
+import io.mcpwasm.wasi.http.HttpImports;
+import java.util.ArrayList;
 import io.mcpwasm.wasi.WasiHost;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class GuestProcess {
     private static final Logger LOG = LoggerFactory.getLogger(GuestProcess.class);
     private static final int MAX_STDERR_LINE = 16 * 1024;
+    private static final String HTTP_MODULE = "mcpwasm_http_v1";
 
     /** How and why the guest stopped. {@code kind} is null for a clean exit (code 0 after stdin closed). */
     public record Exit(FailureKind kind, String message, Throwable cause, int exitCode) {
@@ -57,13 +62,13 @@ public final class GuestProcess {
     private volatile CappedMemory memory;
 
     /**
-     * @param configureHost fills in the WASI host (mounts, env, secrets, audit) from the server's grants
+     * @param grants        what the server may use: mounts, env, secrets, clocks, network, audit listener
      * @param lineSink      receives each stdout line on the guest thread
      * @param onExit        told once, on the guest thread, when the guest has stopped
      */
     public GuestProcess(String name, WasmModule module, Function<Instance, Machine> machineFactory,
                         int memoryCapPages, int maxMessageBytes, long stackSize,
-                        Consumer<WasiHost.Builder> configureHost, LineSplitter.LineSink lineSink,
+                        Grants grants, LineSplitter.LineSink lineSink,
                         Consumer<Exit> onExit) {
         this.name = name;
         this.guestLog = LoggerFactory.getLogger("mcpwasm.server." + name);
@@ -75,7 +80,7 @@ public final class GuestProcess {
         LineSplitter stderr = new LineSplitter(MAX_STDERR_LINE,
                 (b, off, len) -> guestLog.info("{}", new String(b, off, len, StandardCharsets.UTF_8)),
                 (b, off, len) -> guestLog.info("{}...", new String(b, off, len, StandardCharsets.UTF_8)));
-        this.thread = new Thread(null, () -> run(module, machineFactory, memoryCapPages, configureHost,
+        this.thread = new Thread(null, () -> run(module, machineFactory, memoryCapPages, grants,
                 stdout, stderr, onExit), "mcpwasm-" + name, stackSize);
         this.thread.setDaemon(true);
     }
@@ -124,14 +129,22 @@ public final class GuestProcess {
     }
 
     private void run(WasmModule module, Function<Instance, Machine> machineFactory, int capPages,
-                     Consumer<WasiHost.Builder> configureHost, LineSplitter stdout, LineSplitter stderr,
-                     Consumer<Exit> onExit) {
+                     Grants grants, LineSplitter stdout, LineSplitter stderr, Consumer<Exit> onExit) {
         Exit exit;
         WasiHost host = null;
+        HttpImports http = null;
         try {
-            WasiHost.Builder builder = WasiHost.builder(name).stdin(stdin).stdout(stdout).stderr(stderr);
-            configureHost.accept(builder);
-            host = builder.build();
+            host = grants.applyTo(WasiHost.builder(name).stdin(stdin).stdout(stdout).stderr(stderr)).build();
+            ImportValues.Builder imports = ImportValues.builder().withFunctions(new ArrayList<>(host.hostFunctions()));
+            if (importsFrom(module, HTTP_MODULE)) {
+                // Present even when nothing is granted, so that the module instantiates and each request is refused
+                // (DENIED_HOST) with an audit event.
+                HttpImports.Builder hb = HttpImports.builder(name).grantedHosts(grants.network())
+                        .auditListener(grants.auditListener());
+                grants.specialAddresses().forEach(hb::allowSpecialAddress);
+                http = hb.build();
+                imports.addFunction(http.hostFunctions());
+            }
             int declared = module.memorySection().map(s -> s.memoryCount() > 0 ? s.getMemory(0).limits().initialPages() : 0)
                     .orElse(0);
             if (declared > capPages) {
@@ -139,7 +152,7 @@ public final class GuestProcess {
                         + " initial memory pages, over the cap of " + capPages + " pages");
             }
             Instance.builder(module)
-                    .withImportValues(host.toImportValues())
+                    .withImportValues(imports.build())
                     .withMachineFactory(machineFactory)
                     .withMemoryLimits(new MemoryLimits(declared, capPages))
                     .withMemoryFactory(limits -> memory = new CappedMemory(limits))
@@ -151,6 +164,9 @@ public final class GuestProcess {
         } finally {
             stdout.flush();
             stderr.flush();
+            if (http != null) {
+                http.close();
+            }
             if (host != null) {
                 host.close();
             }
@@ -214,6 +230,16 @@ public final class GuestProcess {
         return new Exit(FailureKind.OUT_OF_MEMORY, "ran out of memory: it asked to grow by "
                 + m.refusedGrowPages() + " pages past its cap of " + m.maximumPages() + " pages ("
                 + (m.maximumPages() * 64L / 1024) + " MiB)", cause, -1);
+    }
+
+    private static boolean importsFrom(WasmModule module, String importModule) {
+        var imports = module.importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            if (imports.getImport(i).module().equals(importModule)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -61,6 +61,7 @@ public final class Grants {
     private final Map<String, String> env;
     private final Map<String, SecretGrant> secrets;
     private final List<HostPattern> network;
+    private final List<java.net.InetAddress> specialAddresses;
     private final Limits limits;
     private final boolean realtimeClock;
     private final Instant wallClockStart;
@@ -68,13 +69,14 @@ public final class Grants {
     private final AuditListener listener;
 
     private Grants(String server, List<MountGrant> mounts, Map<String, String> env, Map<String, SecretGrant> secrets,
-                   List<HostPattern> network, Limits limits, boolean realtimeClock, Instant wallClockStart,
-                   boolean stateless, AuditListener listener) {
+                   List<HostPattern> network, List<java.net.InetAddress> specialAddresses, Limits limits,
+                   boolean realtimeClock, Instant wallClockStart, boolean stateless, AuditListener listener) {
         this.server = server;
         this.mounts = List.copyOf(mounts);
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         this.secrets = Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
         this.network = List.copyOf(network);
+        this.specialAddresses = network.isEmpty() ? List.of() : List.copyOf(specialAddresses);
         this.limits = limits;
         this.realtimeClock = realtimeClock;
         this.wallClockStart = wallClockStart;
@@ -125,6 +127,11 @@ public final class Grants {
     /** The granted network destinations. */
     public List<HostPattern> network() {
         return network;
+    }
+
+    /** The special addresses (loopback, private...) the policy lets granted destinations resolve to. */
+    public List<java.net.InetAddress> specialAddresses() {
+        return specialAddresses;
     }
 
     /** The effective limits. */
@@ -263,7 +270,8 @@ public final class Grants {
             if (!refusals.isEmpty()) {
                 throw new CapabilityDeniedException(server, firstCapability, firstTarget, refusals);
             }
-            return new Grants(server, mounts, env, secrets, network, limits, realtime, policy.wallClockStart(),
+            return new Grants(server, mounts, env, secrets, network, policy.specialAddresses(), limits, realtime,
+                    policy.wallClockStart(),
                     manifest.stateless(), listener);
         }
 

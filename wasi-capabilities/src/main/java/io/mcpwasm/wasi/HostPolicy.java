@@ -72,6 +72,7 @@ public final class HostPolicy {
     private final Map<String, String> env;
     private final Map<String, byte[]> secrets;
     private final List<HostPattern> network;
+    private final List<java.net.InetAddress> specialAddresses;
     private final long maxMemoryBytes;
     private final Duration maxCallTimeout;
     private final long maxMessageBytes;
@@ -87,6 +88,7 @@ public final class HostPolicy {
         b.secrets.forEach((k, v) -> s.put(k, v.clone()));
         this.secrets = Collections.unmodifiableMap(s);
         this.network = List.copyOf(b.network);
+        this.specialAddresses = List.copyOf(b.specialAddresses);
         this.maxMemoryBytes = b.maxMemoryBytes;
         this.maxCallTimeout = b.maxCallTimeout;
         this.maxMessageBytes = b.maxMessageBytes;
@@ -113,6 +115,7 @@ public final class HostPolicy {
         b.env.putAll(env);
         secrets.forEach((k, v) -> b.secrets.put(k, v.clone()));
         b.network.addAll(network);
+        b.specialAddresses.addAll(specialAddresses);
         b.maxMemoryBytes = maxMemoryBytes;
         b.maxCallTimeout = maxCallTimeout;
         b.maxMessageBytes = maxMessageBytes;
@@ -147,6 +150,14 @@ public final class HostPolicy {
     /** The network destinations the host allows. */
     public List<HostPattern> network() {
         return network;
+    }
+
+    /**
+     * Loopback, private, link-local and other special addresses that allowed destinations may resolve to
+     * (each exact address; by default none: a name that resolves to one is refused).
+     */
+    public List<java.net.InetAddress> specialAddresses() {
+        return specialAddresses;
     }
 
     /** The memory cap, bytes. */
@@ -214,6 +225,7 @@ public final class HostPolicy {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, byte[]> secrets = new LinkedHashMap<>();
         private final List<HostPattern> network = new ArrayList<>();
+        private final List<java.net.InetAddress> specialAddresses = new ArrayList<>();
         private long maxMemoryBytes = DEFAULT_MAX_MEMORY_BYTES;
         private Duration maxCallTimeout = DEFAULT_MAX_CALL_TIMEOUT;
         private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -313,6 +325,19 @@ public final class HostPolicy {
             Objects.requireNonNull(pattern, "pattern");
             if (!network.contains(pattern)) {
                 network.add(pattern);
+            }
+            return this;
+        }
+
+        /**
+         * Lets allowed destinations resolve to this exact special address (loopback, private, link-local,
+         * multicast, cloud metadata), which is otherwise refused even for an allowed name: for a local test
+         * server or a service on the host's own network. Grants only the address, never a range.
+         */
+        public Builder allowSpecialAddress(java.net.InetAddress address) {
+            Objects.requireNonNull(address, "address");
+            if (!specialAddresses.contains(address)) {
+                specialAddresses.add(address);
             }
             return this;
         }
