@@ -119,6 +119,31 @@ class WasiHostCoreTest {
     }
 
     @Test
+    void wallClockStartHidesTheDateButKeepsElapsedTime() {
+        Instant start = Instant.parse("2000-01-01T00:00:00Z");
+        long startNanos = start.getEpochSecond() * 1_000_000_000L;
+        try (WasiHost host = WasiHost.builder("srv").wallClockStart(start).build()) {
+            Instance guest = WasiGuests.probe(host);
+            Memory mem = guest.memory();
+            assertEquals(0, call(guest, "clock_time_get", 0, 1, 8));
+            long first = mem.readLong(8);
+            assertTrue(first >= startNanos && first < startNanos + 3_600_000_000_000L, "realtime near the start: " + first);
+            assertEquals(0, call(guest, "clock_time_get", 1, 1, 16));
+            long mono = mem.readLong(16);
+            assertTrue(mono > 0, "monotonic never reads zero");
+            // sleep 2 ms in the guest: both clocks move by at least that much
+            mem.write(1000, new byte[48]);
+            mem.writeI32(1016, 1);
+            mem.writeLong(1024, 2_000_000);
+            assertEquals(0, call(guest, "poll_oneoff", 1000, 2000, 1, 3000));
+            assertEquals(0, call(guest, "clock_time_get", 0, 1, 8));
+            assertTrue(mem.readLong(8) - first >= 2_000_000);
+            assertEquals(0, call(guest, "clock_time_get", 1, 1, 16));
+            assertTrue(mem.readLong(16) - mono >= 2_000_000);
+        }
+    }
+
+    @Test
     void realClocksAdvanceAndReadTheRealTime() {
         try (WasiHost host = WasiHost.builder("srv").build()) {
             Instance guest = WasiGuests.probe(host);
