@@ -31,6 +31,7 @@ fs.symlinkSync('loop1', p('rw', 'loop2'));
 fs.symlinkSync('self', p('rw', 'self'));
 fs.symlinkSync('../outside/created-through-dangle.txt', p('rw', 'dangle'));
 fs.symlinkSync('sub/a.txt', p('rw', 'in_link'));
+fs.symlinkSync('../outside/emptydir', p('rw', 'ed_link'));
 fs.mkdirSync(p('ro', 'rdir'), { recursive: true });
 fs.mkdirSync(p('ro', 'rsub'), { recursive: true });
 fs.writeFileSync(p('ro', 'r.txt'), 'ro file\n');

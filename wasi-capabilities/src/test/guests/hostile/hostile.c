@@ -21,7 +21,7 @@
  *   sub/up -> ../../outside                     chain1 -> chain2, chain2 -> rel_dir
  *   loop1 -> loop2, loop2 -> loop1              self -> self
  *   dangle -> ../outside/created-through-dangle.txt (target does not exist)
- *   in_link -> sub/a.txt (stays inside: a control)
+ *   in_link -> sub/a.txt (stays inside: a control)    ed_link -> ../outside/emptydir
  * and in /ro: ro_link -> ../outside/secret.txt
  * Raw WASI calls are used wherever wasi-libc would resolve or normalize the path itself.
  */
@@ -349,6 +349,17 @@ static int sym_subfd_through(void) {
     e = try_read(d, 0, "secret.txt");
     (void)__wasi_fd_close(d);
     return e;
+}
+
+/* a trailing slash asks to follow the last component: ed_link -> ../outside/emptydir */
+static int sym_rmdir_trailing_slash(void) { return __wasi_path_remove_directory(RW, "ed_link/"); }
+static int sym_unlink_trailing_slash(void) { return __wasi_path_unlink_file(RW, "ed_link/"); }
+static int sym_rename_trailing_slash(void) { return __wasi_path_rename(RW, "ed_link/", RW, "ed_moved"); }
+static int sym_rename_onto_trailing_slash(void) {
+    int e = __wasi_path_create_directory(RW, "newdir");
+    if (e) { detail("stage=%s", "mkdir"); return e; }
+    detail("stage=%s", "rename");
+    return __wasi_path_rename(RW, "newdir", RW, "ed_link/");
 }
 
 /* a host-planted link out inside the read-only grant */
@@ -808,6 +819,29 @@ static int secret_create_beside(void) {
     snprintf(p, sizeof p, "%s-beside", SEC_REL);
     return try_write(SEC, 0, p, O_CR, R_ALL, 0);
 }
+static int secret_setsize(void) {
+    if (!need(SEC)) return SKIP;
+    int fd, e = open_at(SEC, 0, SEC_REL, 0, R_ALL, 0, &fd);
+    if (e) { detail("stage=%s", "open"); return e; }
+    detail("stage=%s", "setsize");
+    e = __wasi_fd_filestat_set_size(fd, 0);
+    (void)__wasi_fd_close(fd);
+    return e;
+}
+static int secret_rename_inside(void) {
+    if (!need(SEC)) return SKIP;
+    char p[300];
+    snprintf(p, sizeof p, "%s-renamed", SEC_REL);
+    return __wasi_path_rename(SEC, SEC_REL, SEC, p);
+}
+static int secret_mkdir(void) {
+    if (!need(SEC)) return SKIP;
+    return __wasi_path_create_directory(SEC, "newdir");
+}
+static int secret_symlink(void) {
+    if (!need(SEC)) return SKIP;
+    return __wasi_path_symlink("../../rw/file.txt", SEC, "link");
+}
 static int secret_dir_dotdot(void) {
     if (!need(SEC)) return SKIP;
     return try_dir(SEC, 0, "../../..");
@@ -885,6 +919,37 @@ static int mem_iovec_count_huge(void) {
     return raw_fd_read(3, (int32_t)(uintptr_t)iov, 0x10000000, (int32_t)(uintptr_t)&n);
 }
 
+/* lengths far past the end of memory with a valid start: EFAULT, without the host allocating them first */
+static int mem_readdir_huge(void) {
+    static uint8_t b[16];
+    __wasi_size_t used = 0;
+    return __wasi_fd_readdir(RW, b, 0x7ffffff0u, 0, &used);
+}
+static int mem_readlink_huge(void) {
+    static uint8_t b[16];
+    __wasi_size_t used = 0;
+    return __wasi_path_readlink(RW, "in_link", b, 0x7ffffff0u, &used);
+}
+static int mem_random_huge(void) {
+    static uint8_t b[16];
+    return __wasi_random_get(b, 0x7ffffff0u);
+}
+static int mem_read_huge(void) {
+    int fd, e = open_at(RW, 0, "file.txt", 0, R_RD, 0, &fd);
+    if (e) { detail("stage=%s", "open"); return e; }
+    static uint8_t b[16];
+    __wasi_iovec_t iov = { b, 0x7ffffff0u };
+    __wasi_size_t n = 0;
+    e = __wasi_fd_read(fd, &iov, 1, &n);
+    (void)__wasi_fd_close(fd);
+    return e;
+}
+static int mem_poll_huge(void) {
+    static uint8_t in[64], out[64];
+    __wasi_size_t n = 0;
+    return __wasi_poll_oneoff((const __wasi_subscription_t *)in, (__wasi_event_t *)out, 0x10000000u, &n);
+}
+
 struct attack { const char *name; int (*fn)(void); int in_all; };
 #define A(f) { #f, f, 1 }
 #define M(f) { #f, f, 0 }
@@ -906,7 +971,8 @@ static const struct attack ATTACKS[] = {
     A(sym_mkdir_through), A(sym_rmdir_through), A(sym_unlink_through), A(sym_rename_from_through),
     A(sym_rename_to_through), A(sym_link_follow), A(sym_link_follow_abs), A(sym_settimes_follow),
     A(sym_symlink_through), A(sym_readlink_abs), A(sym_readlink_abs_dir), A(sym_subfd_through),
-    A(sym_ro_link), A(link_symlink_nofollow),
+    A(sym_ro_link), A(link_symlink_nofollow), A(sym_rmdir_trailing_slash), A(sym_unlink_trailing_slash),
+    A(sym_rename_trailing_slash), A(sym_rename_onto_trailing_slash),
     A(gsym_rel_out), A(gsym_abs_etc), A(gsym_abs_host), A(gsym_dir_out), A(gsym_write_out),
     A(gsym_create_out), A(gsym_moved_out), A(gsym_ro_target),
     A(link_src_out), A(link_dst_out), A(link_src_abs), A(link_src_through_dir), A(link_from_ro), A(link_to_ro),
@@ -926,7 +992,8 @@ static const struct attack ATTACKS[] = {
     A(env_granted), A(env_home), A(env_path), A(env_user), A(env_java_home), A(env_secret), A(env_count),
     A(secret_read), A(secret_from_rw_dotdot), A(secret_from_rw_abs), A(secret_from_rw_name),
     A(secret_from_rw_base), A(secret_from_ro_abs), A(secret_write), A(secret_trunc), A(secret_unlink),
-    A(secret_rename_into_rw), A(secret_link_into_rw), A(secret_create_beside), A(secret_dir_dotdot),
+    A(secret_rename_into_rw), A(secret_link_into_rw), A(secret_create_beside), A(secret_setsize),
+    A(secret_rename_inside), A(secret_mkdir), A(secret_symlink), A(secret_dir_dotdot),
     A(secret_dir_to_rw),
     A(path_nul), A(path_nul_dotdot), A(path_len_short), A(path_bad_utf8), A(path_backslash), A(path_long),
     /* quota last: they fill /rw */
@@ -937,6 +1004,7 @@ static const struct attack ATTACKS[] = {
     /* closes /empty: after everything that uses it */
     A(fd_closed_preopen),
     M(mem_path_oob), M(mem_path_len_huge), M(mem_retptr_oob), M(mem_iovec_oob), M(mem_iovec_count_huge),
+    M(mem_readdir_huge), M(mem_readlink_huge), M(mem_random_huge), M(mem_read_huge), M(mem_poll_huge),
 };
 #define N_ATTACKS (sizeof ATTACKS / sizeof ATTACKS[0])
 

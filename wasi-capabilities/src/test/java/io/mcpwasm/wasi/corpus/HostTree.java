@@ -86,6 +86,7 @@ final class HostTree implements AutoCloseable {
             link("rw/self", "self");
             link("rw/dangle", "../outside/created-through-dangle.txt");
             link("rw/in_link", "sub/a.txt");
+            link("rw/ed_link", "../outside/emptydir");
             Files.createDirectories(path("ro/rdir"));
             Files.createDirectories(path("ro/rsub"));
             write("ro/r.txt", RO_FILE);
