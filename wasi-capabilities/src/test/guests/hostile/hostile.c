@@ -372,6 +372,44 @@ static int link_symlink_nofollow(void) {
     return try_read(RW, FOLLOW, "hl_nf");
 }
 
+/*
+ * A directory descriptor must keep naming the directory it was opened on. Open "swap" as a descriptor,
+ * move the directory away (or remove it) and put a link to outside/ under its name (a guest link "swap" ->
+ * "rel_dir", the planted link out; else the planted link itself renamed): a host that re-resolves the
+ * descriptor by its host path now reads and creates in outside/.
+ */
+static int stale_dir(int remove, int create) {
+    int e = __wasi_path_create_directory(RW, "swap");
+    if (e) { detail("stage=%s", "mkdir"); return e; }
+    if (!remove) {
+        int fd;
+        e = open_at(RW, 0, "swap/secret.txt", O_CR | O_TR, R_ALL, 0, &fd);
+        if (e) { detail("stage=%s", "decoy"); return e; }
+        (void)write_fd(fd, "decoy\n");
+        (void)__wasi_fd_close(fd);
+    }
+    int d;
+    e = open_at(RW, 0, "swap", O_DIR, R_DIR, 0, &d);
+    if (e) { detail("stage=%s", "opendir"); return e; }
+    e = remove ? __wasi_path_remove_directory(RW, "swap") : __wasi_path_rename(RW, "swap", RW, "swap-old");
+    if (e) { detail("stage=%s", "move"); (void)__wasi_fd_close(d); return e; }
+    /* a link whose target names something inside the grant, which itself is a planted link out */
+    e = __wasi_path_symlink("rel_dir", RW, "swap");
+    if (e) {
+        detail("stage=%s", "swap-symlink");
+        e = __wasi_path_rename(RW, "rel_dir", RW, "swap");
+        if (e) { detail("stage=%s", "swap-rename"); (void)__wasi_fd_close(d); return e; }
+    }
+    detail("stage=%s", "use");
+    e = create ? try_write(d, 0, "created-through-stale-fd.txt", O_CR, R_ALL, 0) : try_read(d, 0, "secret.txt");
+    (void)__wasi_fd_close(d);
+    return e;
+}
+static int fd_stale_dir_rename_read(void) { return stale_dir(0, 0); }
+static int fd_stale_dir_rename_create(void) { return stale_dir(0, 1); }
+static int fd_stale_dir_rmdir_read(void) { return stale_dir(1, 0); }
+static int fd_stale_dir_rmdir_create(void) { return stale_dir(1, 1); }
+
 /* ---------- guest-created symlinks pointing out ---------- */
 static int make_and_follow(const char *target, const char *name) {
     int e = __wasi_path_symlink(target, RW, name);
@@ -973,6 +1011,8 @@ static const struct attack ATTACKS[] = {
     A(sym_symlink_through), A(sym_readlink_abs), A(sym_readlink_abs_dir), A(sym_subfd_through),
     A(sym_ro_link), A(link_symlink_nofollow), A(sym_rmdir_trailing_slash), A(sym_unlink_trailing_slash),
     A(sym_rename_trailing_slash), A(sym_rename_onto_trailing_slash),
+    A(fd_stale_dir_rename_read), A(fd_stale_dir_rename_create), A(fd_stale_dir_rmdir_read),
+    A(fd_stale_dir_rmdir_create),
     A(gsym_rel_out), A(gsym_abs_etc), A(gsym_abs_host), A(gsym_dir_out), A(gsym_write_out),
     A(gsym_create_out), A(gsym_moved_out), A(gsym_ro_target),
     A(link_src_out), A(link_dst_out), A(link_src_abs), A(link_src_through_dir), A(link_from_ro), A(link_to_ro),

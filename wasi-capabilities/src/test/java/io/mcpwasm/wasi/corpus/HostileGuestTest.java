@@ -210,7 +210,7 @@ class HostileGuestTest {
                 }
             }
             case INFO -> {
-                NOTES.add("info " + line);
+                NOTES.add("info " + line + " [" + where.lines().findFirst().orElse("") + "]");
                 if (line.name().startsWith("sym_readlink_abs") && line.ok()) {
                     String target = line.detail("target");
                     assertFalse(target != null && target.contains(tree.root.toString()),
@@ -226,7 +226,8 @@ class HostileGuestTest {
                 if (exact) {
                     if (expect.accepted().contains(errno) && !expect.preferred().contains(errno)) {
                         NOTES.add(line.name() + ": " + Errno.name(errno) + " (preferred "
-                                + expect.preferred().stream().map(Errno::name).toList() + ")");
+                                + expect.preferred().stream().map(Errno::name).toList() + ") ["
+                                + where.lines().findFirst().orElse("") + "]");
                     } else {
                         assertTrue(expect.preferred().contains(errno),
                                 () -> "refused with an unexpected errno: " + line + ", expected one of "
