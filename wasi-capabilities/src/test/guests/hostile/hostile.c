@@ -450,6 +450,26 @@ static int gsym_moved_out(void) {
     detail("stage=%s", "follow");
     return try_read(RW, FOLLOW, "g_mv");
 }
+/* a link whose target is lexically inside but runs through a planted link out */
+static int gsym_via_planted(void) { return make_and_follow("rel_dir/secret.txt", "g_via"); }
+static int gsym_via_planted_write(void) {
+    int e = __wasi_path_symlink("abs_dir/secret.txt", RW, "g_via_w");
+    if (e) { detail("stage=%s", "symlink"); return e; }
+    detail("stage=%s", "follow");
+    return try_write(RW, FOLLOW, "g_via_w", O_TR, R_ALL, 0);
+}
+/* a link that points inside while its directory sits two levels down, then the directory moves up */
+static int gsym_moved_dir_out(void) {
+    int e = __wasi_path_create_directory(RW, "deep");
+    if (!e) e = __wasi_path_create_directory(RW, "deep/inner");
+    if (e) { detail("stage=%s", "mkdir"); return e; }
+    e = __wasi_path_symlink("../../outside/secret.txt", RW, "deep/inner/l");
+    if (e) { detail("stage=%s", "symlink"); return e; }
+    e = __wasi_path_rename(RW, "deep/inner", RW, "inner");
+    if (e) { detail("stage=%s", "rename"); return e; }
+    detail("stage=%s", "follow");
+    return try_read(RW, FOLLOW, "inner/l");
+}
 static int gsym_ro_target(void) {
     /* link in /rw pointing at a path that only exists in /ro's host directory */
     int e = __wasi_path_symlink("../ro/r.txt", RW, "g_ro");
@@ -698,6 +718,39 @@ static int quota_unlink_open(void) {
         }
         int u = __wasi_path_unlink_file(RW, name);
         if (u && !e) e = u;
+    }
+    for (int i = 0; i < files; i++) (void)__wasi_fd_close(fds[i]);
+    char b[32];
+    snprintf(b, sizeof b, "%llu", total);
+    detail("written=%s", b);
+    return e;
+}
+
+/* renaming over a file that is still open frees no disk space either */
+static int quota_rename_over_open(void) {
+    static uint8_t chunk[4096];
+    memset(chunk, 'r', sizeof chunk);
+    unsigned long long total = 0;
+    int e = 0, files = 0;
+    int fds[64];
+    for (int i = 0; i < 64 && !e; i++) {
+        int fd;
+        e = open_at(RW, 0, "q-victim.bin", O_CR | O_TR, R_ALL, 0, &fd);
+        if (e) break;
+        fds[files++] = fd;
+        for (int k = 0; k < 8 && !e; k++) {
+            __wasi_ciovec_t iov = { chunk, sizeof chunk };
+            __wasi_size_t n = 0;
+            e = __wasi_fd_write(fd, &iov, 1, &n);
+            total += n;
+        }
+        if (e) break;
+        /* replace the open file's name with an empty file: the old inode lives on through fd */
+        int t;
+        e = open_at(RW, 0, "q-empty.bin", O_CR | O_TR, R_ALL, 0, &t);
+        if (e) break;
+        (void)__wasi_fd_close(t);
+        e = __wasi_path_rename(RW, "q-empty.bin", RW, "q-victim.bin");
     }
     for (int i = 0; i < files; i++) (void)__wasi_fd_close(fds[i]);
     char b[32];
@@ -1014,7 +1067,8 @@ static const struct attack ATTACKS[] = {
     A(fd_stale_dir_rename_read), A(fd_stale_dir_rename_create), A(fd_stale_dir_rmdir_read),
     A(fd_stale_dir_rmdir_create),
     A(gsym_rel_out), A(gsym_abs_etc), A(gsym_abs_host), A(gsym_dir_out), A(gsym_write_out),
-    A(gsym_create_out), A(gsym_moved_out), A(gsym_ro_target),
+    A(gsym_create_out), A(gsym_moved_out), A(gsym_ro_target), A(gsym_via_planted), A(gsym_via_planted_write),
+    A(gsym_moved_dir_out),
     A(link_src_out), A(link_dst_out), A(link_src_abs), A(link_src_through_dir), A(link_from_ro), A(link_to_ro),
     A(rename_dst_out), A(rename_src_out), A(rename_dst_abs), A(rename_dir_out), A(rename_ro_to_rw),
     A(rename_rw_to_ro),
@@ -1038,7 +1092,8 @@ static const struct attack ATTACKS[] = {
     A(path_nul), A(path_nul_dotdot), A(path_len_short), A(path_bad_utf8), A(path_backslash), A(path_long),
     /* quota last: they fill /rw */
     A(quota_setsize), A(quota_pwrite_far), A(quota_seek_write_far), A(quota_allocate), A(quota_write),
-    A(quota_many_files), A(quota_unlink_open), A(info_quota_symlink_flood),
+    A(quota_many_files), A(quota_unlink_open), A(quota_rename_over_open),
+    A(info_quota_symlink_flood),
     /* renumbers /ro over /rw: after everything that uses either */
     A(fd_renumber_ro_over_rw),
     /* closes /empty: after everything that uses it */

@@ -158,7 +158,7 @@ final class Expectations {
             info(n);
         }
         escape("gsym_rel_out", "gsym_abs_etc", "gsym_abs_host", "gsym_dir_out", "gsym_write_out", "gsym_create_out",
-                "gsym_moved_out", "gsym_ro_target");
+                "gsym_moved_out", "gsym_ro_target", "gsym_via_planted", "gsym_via_planted_write", "gsym_moved_dir_out");
 
         escape("link_src_out", "link_dst_out", "link_src_abs", "link_src_through_dir");
         refuse("link_from_ro", CROSS, CROSS_ALT);
@@ -218,7 +218,7 @@ final class Expectations {
         refuseUnaudited("path_long", Set.of(ENAMETOOLONG, ENOENT), Set.of(EINVAL));
 
         for (String n : new String[] {"quota_setsize", "quota_pwrite_far", "quota_seek_write_far", "quota_allocate",
-                "quota_write", "quota_many_files", "quota_unlink_open"}) {
+                "quota_write", "quota_many_files", "quota_unlink_open", "quota_rename_over_open"}) {
             refuse(n, QUOTA, QUOTA_ALT);
         }
 

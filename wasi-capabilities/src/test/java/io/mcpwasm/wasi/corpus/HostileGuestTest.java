@@ -242,7 +242,8 @@ class HostileGuestTest {
                 if (line.name().equals("fd_forged_renumber")) {
                     assertEquals("0", line.detail("rw_after"), () -> "failed renumber broke /rw: " + where);
                 }
-                if (Set.of("quota_write", "quota_many_files", "quota_unlink_open").contains(line.name())) {
+                if (Set.of("quota_write", "quota_many_files", "quota_unlink_open", "quota_rename_over_open")
+                        .contains(line.name())) {
                     long written = Long.parseLong(line.detail("written"));
                     assertTrue(written <= QUOTA, () -> "wrote " + written + " bytes past a quota of " + QUOTA);
                     if (exact) assertTrue(written > 0, () -> "quota refused the first write: " + where);
