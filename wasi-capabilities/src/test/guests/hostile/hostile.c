@@ -1041,6 +1041,86 @@ static int mem_poll_huge(void) {
     return __wasi_poll_oneoff((const __wasi_subscription_t *)in, (__wasi_event_t *)out, 0x10000000u, &n);
 }
 
+/* odd but in-bounds arguments: any errno or OK, never a host exception (which would trap the guest) */
+static int robust_readdir_cookie(void) {
+    static uint8_t b[256];
+    __wasi_size_t used = 0;
+    int e = __wasi_fd_readdir(RW, b, sizeof b, 0xfffffffffffffff0ull, &used);
+    if (!e && used) detail("stage=%s", "returned-entries");
+    return e;
+}
+static int robust_readdir_cookie_mid(void) {
+    static uint8_t b[256];
+    __wasi_size_t used = 0;
+    return __wasi_fd_readdir(RW, b, sizeof b, 0x7fffffffull, &used);
+}
+static int robust_seek_negative(void) {
+    int fd, e = open_at(RW, 0, "file.txt", 0, R_RD, 0, &fd);
+    if (e) { detail("stage=%s", "open"); return e; }
+    __wasi_filesize_t pos;
+    e = __wasi_fd_seek(fd, -100, __WASI_WHENCE_SET, &pos);
+    (void)__wasi_fd_close(fd);
+    return e;
+}
+static int robust_seek_bad_whence(void) {
+    int fd, e = open_at(RW, 0, "file.txt", 0, R_RD, 0, &fd);
+    if (e) { detail("stage=%s", "open"); return e; }
+    __wasi_filesize_t pos;
+    e = __wasi_fd_seek(fd, 0, 7, &pos);
+    (void)__wasi_fd_close(fd);
+    return e;
+}
+static int robust_pread_huge_offset(void) {
+    int fd, e = open_at(RW, 0, "file.txt", 0, R_RD, 0, &fd);
+    if (e) { detail("stage=%s", "open"); return e; }
+    uint8_t b[8];
+    __wasi_iovec_t iov = { b, sizeof b };
+    __wasi_size_t n = 0;
+    e = __wasi_fd_pread(fd, &iov, 1, 0xfffffffffffffff0ull, &n);
+    (void)__wasi_fd_close(fd);
+    return e;
+}
+static int robust_pwrite_huge_offset(void) {
+    int fd, e = open_at(RW, 0, "file.txt", 0, R_ALL, 0, &fd);
+    if (e) { detail("stage=%s", "open"); return e; }
+    __wasi_ciovec_t iov = { (const uint8_t *)"x", 1 };
+    __wasi_size_t n = 0;
+    e = __wasi_fd_pwrite(fd, &iov, 1, 0x7ffffffffffffff0ull, &n);
+    (void)__wasi_fd_close(fd);
+    return e;
+}
+static int robust_setsize_negative(void) {
+    int fd, e = open_at(RW, 0, "file.txt", 0, R_ALL, 0, &fd);
+    if (e) { detail("stage=%s", "open"); return e; }
+    e = __wasi_fd_filestat_set_size(fd, 0xffffffffffffff00ull);
+    (void)__wasi_fd_close(fd);
+    return e;
+}
+static int robust_open_bad_flags(void) {
+    int fd, e = open_at(RW, 0, "file.txt", 0xfff0, R_RD, 0xfff0, &fd);
+    if (!e) (void)__wasi_fd_close(fd);
+    return e;
+}
+static int robust_settimes_bad_flags(void) {
+    return __wasi_path_filestat_set_times(RW, 0, "file.txt", 1, 1, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW);
+}
+static int robust_clock_bad_id(void) {
+    __wasi_timestamp_t t;
+    return __wasi_clock_time_get(99, 1, &t);
+}
+static int robust_poll_zero(void) {
+    static uint8_t in[64], out[64];
+    __wasi_size_t n = 0;
+    return __wasi_poll_oneoff((const __wasi_subscription_t *)in, (__wasi_event_t *)out, 0, &n);
+}
+static int robust_advise_bad(void) {
+    int fd, e = open_at(RW, 0, "file.txt", 0, R_ALL, 0, &fd);
+    if (e) { detail("stage=%s", "open"); return e; }
+    e = __wasi_fd_advise(fd, 0, 0, 99);
+    (void)__wasi_fd_close(fd);
+    return e;
+}
+
 struct attack { const char *name; int (*fn)(void); int in_all; };
 #define A(f) { #f, f, 1 }
 #define M(f) { #f, f, 0 }
@@ -1090,6 +1170,10 @@ static const struct attack ATTACKS[] = {
     A(secret_rename_inside), A(secret_mkdir), A(secret_symlink), A(secret_dir_dotdot),
     A(secret_dir_to_rw),
     A(path_nul), A(path_nul_dotdot), A(path_len_short), A(path_bad_utf8), A(path_backslash), A(path_long),
+    A(robust_readdir_cookie), A(robust_readdir_cookie_mid), A(robust_seek_negative), A(robust_seek_bad_whence),
+    A(robust_pread_huge_offset), A(robust_pwrite_huge_offset), A(robust_setsize_negative),
+    A(robust_open_bad_flags), A(robust_settimes_bad_flags), A(robust_clock_bad_id), A(robust_poll_zero),
+    A(robust_advise_bad),
     /* quota last: they fill /rw */
     A(quota_setsize), A(quota_pwrite_far), A(quota_seek_write_far), A(quota_allocate), A(quota_write),
     A(quota_many_files), A(quota_unlink_open), A(quota_rename_over_open),
