@@ -226,8 +226,22 @@ function virtualStdinWasi(wasi, input) {
       return write(stdinSubs.map((sub) => ({ sub, flags: EVENTRWFLAGS_HANGUP })));
     },
   };
+  // MCPWASM_TRACE_WASI=1 counts the WASI calls the guest makes (printed to stderr at exit).
+  const counts = new Map();
+  const traced = process.env.MCPWASM_TRACE_WASI
+    ? Object.fromEntries(
+        Object.entries(patched).map(([name, fn]) => [
+          name,
+          (...args) => {
+            counts.set(name, (counts.get(name) ?? 0) + 1);
+            return fn(...args);
+          },
+        ]),
+      )
+    : patched;
   return {
-    imports: { ...imports, wasi_snapshot_preview1: patched },
+    counts,
+    imports: { ...imports, wasi_snapshot_preview1: traced },
     bind(instance) {
       memory = instance.exports.memory;
     },
@@ -256,7 +270,14 @@ function runGuest(wasmPath, mounts, lines, tmp, tag) {
     const module = new WebAssembly.Module(fs.readFileSync(wasmPath));
     const instance = new WebAssembly.Instance(module, v.imports);
     v.bind(instance);
-    code = wasi.start(instance);
+    try {
+      code = wasi.start(instance);
+    } finally {
+      if (process.env.MCPWASM_TRACE_WASI) {
+        const list = [...v.counts.entries()].sort().map(([n, c]) => `${n}=${c}`);
+        console.error(`WASI calls (${tag}): ${list.join(' ')}`);
+      }
+    }
   } finally {
     // The guest may already have closed its stdio (uvwasi then closes ours).
     for (const fd of [nullFd, outFd]) {
