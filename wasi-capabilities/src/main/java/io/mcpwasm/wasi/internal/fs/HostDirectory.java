@@ -298,7 +298,7 @@ final class HostDirectory implements FsDirectory {
     /** After a name of {@code a} was removed: gives its bytes back when it was the last link (see HostGrant). */
     private void creditRemoved(BasicFileAttributes a, long nlinkBefore) {
         if (a.isRegularFile() && grant.removingLastLink(a.fileKey(), nlinkBefore)) {
-            grant.credit(a.size());
+            grant.lastLinkRemoved(a.fileKey(), a.size());
         }
     }
 

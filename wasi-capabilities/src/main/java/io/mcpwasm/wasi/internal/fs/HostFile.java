@@ -43,6 +43,11 @@ final class HostFile implements FsFile {
         this.writable = writable;
         this.append = append;
         this.guestPath = guestPath;
+        grant.opened(fileKey());
+    }
+
+    private Object fileKey() {
+        return atOpen == null ? null : atOpen.fileKey();
     }
 
     private void checkOpen() throws ErrnoException {
@@ -289,6 +294,13 @@ final class HostFile implements FsFile {
             return;
         }
         closed = true;
+        long size = 0;
+        try {
+            size = channel.size();
+        } catch (IOException e) {
+            // size unknown: nothing to give back
+        }
+        grant.closed(fileKey(), size);
         try {
             channel.close();
         } catch (IOException e) {

@@ -30,6 +30,8 @@ final class HostGrant {
 
     private final boolean readOnly;
     private final long quotaBytes;
+    private final java.util.Map<Object, Integer> openFiles = new java.util.HashMap<>();
+    private final java.util.Set<Object> unlinkedWhileOpen = new java.util.HashSet<>();
     private final FsRefusalListener refusals;
     private final long syntheticDevice;
     private long added;
@@ -76,6 +78,48 @@ final class HostGrant {
                             + " of " + quotaBytes + " left");
         }
         added = after;
+    }
+
+    /** A guest handle opened the file with this key (null: the provider has no file keys; not tracked). */
+    synchronized void opened(Object fileKey) {
+        if (fileKey != null) {
+            openFiles.merge(fileKey, 1, Integer::sum);
+        }
+    }
+
+    /**
+     * A guest handle of the file with this key closed, the file then being {@code size} bytes. When it was the last
+     * handle of a file whose last name is already gone, the file's bytes are freed now, so they come back as quota.
+     */
+    synchronized void closed(Object fileKey, long size) {
+        if (fileKey == null) {
+            return;
+        }
+        Integer n = openFiles.get(fileKey);
+        if (n == null) {
+            return;
+        }
+        if (n > 1) {
+            openFiles.put(fileKey, n - 1);
+            return;
+        }
+        openFiles.remove(fileKey);
+        if (unlinkedWhileOpen.remove(fileKey)) {
+            credit(size);
+        }
+    }
+
+    /**
+     * The last name of a file went (unlink, or rename over it). Its bytes are free now, unless a guest handle still
+     * holds the file open: then the file lives on (and can still grow, charged as usual) until that handle closes,
+     * and only then are its bytes given back (see {@link #closed}). Otherwise unlinking an open file would mint quota.
+     */
+    synchronized void lastLinkRemoved(Object fileKey, long size) {
+        if (fileKey != null && openFiles.containsKey(fileKey)) {
+            unlinkedWhileOpen.add(fileKey);
+        } else {
+            credit(size);
+        }
     }
 
     /** Gives back {@code bytes} (> 0) freed by shrinking or deleting. */
