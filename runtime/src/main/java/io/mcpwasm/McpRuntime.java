@@ -1,8 +1,11 @@
 package io.mcpwasm;
 
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.mcpwasm.internal.CodeStripper;
 import io.mcpwasm.internal.DiskCompileCache;
 import io.mcpwasm.internal.ModuleCompiler;
 import io.mcpwasm.internal.ModuleChecks;
@@ -24,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,6 +165,45 @@ public final class McpRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new ModuleLoadException(source, e.getMessage(), e);
         }
+        if (sidecar != null && !sidecar.equals(manifest)) {
+            throw new ModuleLoadException(source, "its embedded manifest and its sidecar manifest file differ");
+        }
+        String name = manifest != null ? manifest.name() : ModuleChecks.safeName(fallbackName);
+        long started = System.nanoTime();
+        String sha256 = cache != null ? hexSha256(bytes) : null;
+        Loaded loaded = sha256 != null ? fromStrippedCache(sha256, source) : null;
+        if (loaded == null) {
+            loaded = parseAndCompile(source, name, bytes, sha256);
+        }
+        LOG.debug("module '{}' from {} ready in {} ms ({})", name, source, (System.nanoTime() - started) / 1_000_000,
+                interpretOnly ? "interpreter" : loaded.how());
+        WasmModule module = loaded.module();
+        var factory = loaded.factory();
+        return new McpModule(this, source, name, manifest, module, factory);
+    }
+
+    /** A parsed module and its machine factory (null: interpret); {@code how} says where they came from. */
+    private record Loaded(WasmModule module,
+                          Function<Instance, Machine> factory, String how) {}
+
+    private Loaded parseAndCompile(String source, String name, byte[] bytes, String sha256) {
+        WasmModule module = parse(source, bytes);
+        if (interpretOnly) {
+            return new Loaded(module, null, "interpreter");
+        }
+        ModuleCompiler.Compiled compiled;
+        try {
+            compiled = ModuleCompiler.compile(module, cache, name);
+        } catch (RuntimeException e) {
+            throw new ModuleLoadException(source, "cannot compile: " + e.getMessage(), e);
+        }
+        if (sha256 != null) {
+            saveStripped(source, bytes, sha256, module, compiled);
+        }
+        return new Loaded(module, compiled.factory(), "compiled");
+    }
+
+    private static WasmModule parse(String source, byte[] bytes) {
         WasmModule module;
         try {
             module = Parser.parse(bytes);
@@ -171,20 +214,56 @@ public final class McpRuntime implements AutoCloseable {
         if (problem != null) {
             throw new ModuleLoadException(source, problem);
         }
-        String name = manifest != null ? manifest.name() : ModuleChecks.safeName(fallbackName);
-        long started = System.nanoTime();
-        var factory = interpretOnly ? null : compile(source, module, name);
-        LOG.debug("module '{}' from {} ready in {} ms ({})", name, source, (System.nanoTime() - started) / 1_000_000,
-                interpretOnly ? "interpreter" : "compiled");
-        return new McpModule(this, source, name, manifest, module, factory);
+        return module;
     }
 
-    private java.util.function.Function<com.dylibso.chicory.runtime.Instance, com.dylibso.chicory.runtime.Machine>
-            compile(String source, WasmModule module, String name) {
+    /**
+     * Keeps a copy of the module without its compiled function bodies beside the compiled classes, so that the next
+     * load (in this JVM or another) parses a fraction of the bytes. Best effort: a failure only costs speed.
+     */
+    private void saveStripped(String source, byte[] bytes, String sha256, WasmModule module,
+                              ModuleCompiler.Compiled compiled) {
         try {
-            return ModuleCompiler.compile(module, cache, name);
+            byte[] jar = cache.read(module.digest());
+            byte[] stripped = CodeStripper.strip(bytes, compiled.interpreted());
+            if (jar == null || stripped == null) {
+                return;
+            }
+            WasmModule strippedModule = Parser.parse(stripped);
+            cache.putIfAbsent(strippedModule.digest(), jar);
+            cache.putStrippedModule(sha256, stripped);
         } catch (RuntimeException e) {
-            throw new ModuleLoadException(source, "cannot compile: " + e.getMessage(), e);
+            LOG.debug("compile cache: no stripped copy of {}: {}", source, e.toString());
+        }
+    }
+
+    /** The fast path: a stripped copy and its classes from the cache; null when absent or unusable. */
+    private Loaded fromStrippedCache(String sha256, String source) {
+        if (interpretOnly) {
+            return null;
+        }
+        byte[] stripped = cache.strippedModule(sha256);
+        if (stripped == null) {
+            return null;
+        }
+        try {
+            WasmModule module = Parser.parse(stripped);
+            byte[] jar = cache.get(module.digest());
+            if (jar == null || ModuleChecks.wasiCommandProblem(module) != null) {
+                return null;
+            }
+            return new Loaded(module, ModuleCompiler.fromCache(module, jar), "compile cache");
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("compile cache: cannot use the cached copy of {} ({}); compiling it again", source, e.toString());
+            return null;
+        }
+    }
+
+    private static String hexSha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

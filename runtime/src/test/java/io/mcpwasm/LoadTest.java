@@ -69,37 +69,49 @@ class LoadTest {
     }
 
     @Test
-    void theDiskCacheIsReusedByANewRuntimeAndSurvivesACorruptEntry(@TempDir Path cache) throws Exception {
+    void theDiskCacheIsReusedByANewRuntimeAndSurvivesCorruptEntries(@TempDir Path cache) throws Exception {
         try (McpRuntime first = McpRuntime.builder().compileCache(cache).build()) {
             first.load(TestGuests.guest("fault-server"));
+            assertEquals(0, first.compileCacheHits());
         }
-        Path entry;
-        try (Stream<Path> files = Files.walk(cache)) {
-            entry = files.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
-        }
-        long size = Files.size(entry);
-        assertTrue(size > 1000);
+        Map<Path, Long> sizes = entries(cache);
+        assertEquals(3, sizes.size(), "compiled classes, the same classes under the stripped module's digest, "
+                + "and the stripped module: " + sizes.keySet());
 
-        // A second runtime (as a second JVM would) finds the entry: loading takes it instead of compiling.
+        // A second runtime (as a second JVM would) parses the stripped copy and loads the compiled classes.
         try (McpRuntime second = McpRuntime.builder().compileCache(cache).build()) {
             McpModule m = second.load(TestGuests.guest("fault-server"));
-            assertEquals(1, cacheHits(second));
+            assertEquals(2, second.compileCacheHits(), "stripped module + classes, no compilation");
             try (McpServer s = m.start(HostPolicy.denyAll())) {
                 assertEquals("echo", s.call("echo", Map.of()).text());
+                assertThrows(ServerFailedException.class, () -> s.call("trap", Map.of()),
+                        "compiled code, not the stripped stubs, runs");
             }
         }
 
-        // Truncate the entry: the next load notices, recompiles, and stores a good entry again.
-        byte[] bytes = Files.readAllBytes(entry);
-        Files.write(entry, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        // Truncate every entry: the next load notices, compiles again, and writes whole entries back.
+        for (Path p : sizes.keySet()) {
+            byte[] bytes = Files.readAllBytes(p);
+            Files.write(p, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        }
         try (McpRuntime third = McpRuntime.builder().compileCache(cache).build()) {
             McpModule m = third.load(TestGuests.guest("fault-server"));
-            assertEquals(0, cacheHits(third));
+            assertEquals(0, third.compileCacheHits());
             try (McpServer s = m.start(HostPolicy.denyAll())) {
                 assertEquals("echo", s.call("echo", Map.of()).text());
             }
         }
-        assertEquals(size, Files.size(entry), "a whole entry was written back");
+        assertEquals(sizes, entries(cache), "whole entries were written back");
+    }
+
+    private static Map<Path, Long> entries(Path cache) throws java.io.IOException {
+        Map<Path, Long> sizes = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.walk(cache)) {
+            for (Path p : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".jar"))::iterator) {
+                sizes.put(p, Files.size(p));
+            }
+        }
+        return sizes;
     }
 
     private static long cacheHits(McpRuntime runtime) {

@@ -44,6 +44,15 @@ public final class DiskCompileCache implements Cache {
 
     @Override
     public byte[] get(String key) {
+        byte[] payload = read(key);
+        if (payload != null) {
+            hits.incrementAndGet();
+        }
+        return payload;
+    }
+
+    /** Like {@link #get} without counting a hit: for the cache's own bookkeeping. */
+    public byte[] read(String key) {
         Path entry = entryFor(key);
         byte[] bytes;
         try {
@@ -64,8 +73,20 @@ public final class DiskCompileCache implements Cache {
             }
             return null;
         }
-        hits.incrementAndGet();
         return payload;
+    }
+
+    /**
+     * The stripped copy of a module (see CodeStripper) saved beside its compiled classes, or null.
+     *
+     * @param moduleSha256 hex SHA-256 of the original module bytes
+     */
+    public byte[] strippedModule(String moduleSha256) {
+        return get("stripped-module:" + moduleSha256);
+    }
+
+    public void putStrippedModule(String moduleSha256, byte[] stripped) {
+        putIfAbsent("stripped-module:" + moduleSha256, stripped);
     }
 
     /** Entries served from disk so far. */
@@ -76,8 +97,8 @@ public final class DiskCompileCache implements Cache {
     @Override
     public void putIfAbsent(String key, byte[] data) {
         Path entry = entryFor(key);
-        if (Files.exists(entry)) {
-            return;
+        if (Files.exists(entry) && read(key) != null) {
+            return; // a whole entry is there (read() deletes a corrupt one)
         }
         Path temp = null;
         try {

@@ -30,13 +30,35 @@ public final class ModuleCompiler {
     /** Execution modes a module can be run in. */
     public enum Mode { COMPILED, INTERPRETED }
 
+    /** A machine factory for instances of exactly one module object, and which functions it interprets. */
+    public record Compiled(Function<Instance, Machine> factory, Set<Integer> interpreted) {}
+
+    /**
+     * Loads compiled classes from {@code jar} for {@code module} and never compiles: the module may be a stripped
+     * copy (see {@link CodeStripper}) whose stubs must never be compiled. Fails if the classes cannot be loaded.
+     */
+    public static Function<Instance, Machine> fromCache(WasmModule module, byte[] jar) {
+        Cache only = new Cache() {
+            @Override
+            public byte[] get(String key) {
+                return jar;
+            }
+
+            @Override
+            public void putIfAbsent(String key, byte[] data) {
+                throw new IllegalStateException("a cached module is never compiled");
+            }
+        };
+        return MachineFactoryCompiler.builder(module).withCache(only).compile();
+    }
+
     /**
      * Returns a machine factory for instances of exactly this {@code module} object.
      *
      * @param cache where compiled classes are kept between JVMs, or null
      * @param name  used in log lines
      */
-    public static Function<Instance, Machine> compile(WasmModule module, Cache cache, String name) {
+    public static Compiled compile(WasmModule module, Cache cache, String name) {
         Set<Integer> interpreted = new TreeSet<>();
         while (true) {
             var builder = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL);
@@ -52,7 +74,7 @@ public final class ModuleCompiler {
                     LOG.warn("module '{}': {} function(s) too large for JVM bytecode run on the interpreter: {}",
                             name, interpreted.size(), interpreted);
                 }
-                return factory;
+                return new Compiled(factory, Set.copyOf(interpreted));
             } catch (ChicoryException e) {
                 Matcher m = FUNCTION_INDEX.matcher(String.valueOf(e.getMessage()));
                 if (!m.find() || interpreted.size() >= MAX_INTERPRETED) {
