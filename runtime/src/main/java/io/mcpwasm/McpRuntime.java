@@ -73,7 +73,7 @@ public final class McpRuntime implements AutoCloseable {
     private McpRuntime(Builder b) {
         this.cache = b.cacheEnabled ? new DiskCompileCache(
                 (b.cacheDirectory != null ? b.cacheDirectory : defaultCacheDirectory())
-                        .resolve("compiled").resolve("chicory-" + CHICORY_VERSION)) : null;
+                        .resolve("compiled").resolve("v2-chicory-" + CHICORY_VERSION)) : null;
         this.guestStackSize = b.guestStackSize;
         this.interpretOnly = b.interpretOnly;
         this.auditListener = b.auditListener;
@@ -197,7 +197,7 @@ public final class McpRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new ModuleLoadException(source, "cannot compile: " + e.getMessage(), e);
         }
-        if (sha256 != null) {
+        if (sha256 != null && compiled.fresh()) {
             saveStripped(source, bytes, sha256, module, compiled);
         }
         return new Loaded(module, compiled.factory(), "compiled");

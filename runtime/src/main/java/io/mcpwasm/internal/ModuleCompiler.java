@@ -30,8 +30,11 @@ public final class ModuleCompiler {
     /** Execution modes a module can be run in. */
     public enum Mode { COMPILED, INTERPRETED }
 
-    /** A machine factory for instances of exactly one module object, and which functions it interprets. */
-    public record Compiled(Function<Instance, Machine> factory, Set<Integer> interpreted) {}
+    /**
+     * A machine factory for instances of exactly one module object. {@code interpreted} lists the functions it runs
+     * on the interpreter, and is only known when {@code fresh} (compiled now rather than loaded from the cache).
+     */
+    public record Compiled(Function<Instance, Machine> factory, Set<Integer> interpreted, boolean fresh) {}
 
     /**
      * Loads compiled classes from {@code jar} for {@code module} and never compiles: the module may be a stripped
@@ -58,7 +61,8 @@ public final class ModuleCompiler {
      * @param cache where compiled classes are kept between JVMs, or null
      * @param name  used in log lines
      */
-    public static Compiled compile(WasmModule module, Cache cache, String name) {
+    public static Compiled compile(WasmModule module, DiskCompileCache cache, String name) {
+        boolean cached = cache != null && module.digest() != null && cache.read(module.digest()) != null;
         Set<Integer> interpreted = new TreeSet<>();
         while (true) {
             var builder = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL);
@@ -74,7 +78,7 @@ public final class ModuleCompiler {
                     LOG.warn("module '{}': {} function(s) too large for JVM bytecode run on the interpreter: {}",
                             name, interpreted.size(), interpreted);
                 }
-                return new Compiled(factory, Set.copyOf(interpreted));
+                return new Compiled(factory, Set.copyOf(interpreted), !cached);
             } catch (ChicoryException e) {
                 Matcher m = FUNCTION_INDEX.matcher(String.valueOf(e.getMessage()));
                 if (!m.find() || interpreted.size() >= MAX_INTERPRETED) {

@@ -1,0 +1,86 @@
+package io.mcpwasm.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.TrapException;
+import com.dylibso.chicory.wabt.Wat2Wasm;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stripped copy the compile cache keeps: compiled bodies stubbed, interpreted ones kept, same behaviour. */
+class CodeStripperTest {
+
+    /** A module with a small function and one too large for a JVM method (it must run on the interpreter). */
+    private static byte[] module() {
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 40_000; i++) {
+            big.append("(local.set 0 (i32.add (local.get 0) (i32.const 1)))\n");
+        }
+        return Wat2Wasm.parse("(module (import \"wasi_snapshot_preview1\" \"sched_yield\" (func (result i32)))"
+                + " (memory (export \"memory\") 1)"
+                + " (func (export \"small\") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))"
+                + " (func (export \"big\") (param i32) (result i32) " + big + " (local.get 0))"
+                + " (func (export \"_start\")))");
+    }
+
+    @Test
+    void theStrippedCopyRunsTheCompiledAndTheInterpretedFunctions(@TempDir Path dir) {
+        byte[] wasm = module();
+        DiskCompileCache cache = new DiskCompileCache(dir);
+        WasmModule original = Parser.parse(wasm);
+        ModuleCompiler.Compiled compiled = ModuleCompiler.compile(original, cache, "t");
+        assertTrue(compiled.fresh());
+        assertEquals(java.util.Set.of(2), compiled.interpreted(), "'big' (import 0, small 1, big 2) is interpreted");
+
+        byte[] stripped = CodeStripper.strip(wasm, compiled.interpreted());
+        assertNotNull(stripped);
+        assertTrue(stripped.length < wasm.length);
+        WasmModule strippedModule = Parser.parse(stripped);
+        byte[] jar = cache.read(original.digest());
+        Instance instance = Instance.builder(strippedModule)
+                .withImportValues(com.dylibso.chicory.runtime.ImportValues.builder()
+                        .addFunction(new com.dylibso.chicory.runtime.HostFunction("wasi_snapshot_preview1",
+                                "sched_yield", com.dylibso.chicory.wasm.types.FunctionType.of(
+                                        java.util.List.of(), java.util.List.of(com.dylibso.chicory.wasm.types.ValType.I32)),
+                                (inst, args) -> new long[] {0}))
+                        .build())
+                .withMachineFactory(ModuleCompiler.fromCache(strippedModule, jar))
+                .withStart(false)
+                .build();
+        assertEquals(21, instance.export("small").apply(7)[0], "compiled code, not the stub");
+        assertEquals(40_005, instance.export("big").apply(5)[0], "the interpreted body was kept");
+
+        // Stubbing the interpreted function too shows the test can tell: it would trap.
+        byte[] overStripped = CodeStripper.strip(wasm, java.util.Set.of());
+        WasmModule bad = Parser.parse(overStripped);
+        Instance broken = Instance.builder(bad)
+                .withImportValues(com.dylibso.chicory.runtime.ImportValues.builder()
+                        .addFunction(new com.dylibso.chicory.runtime.HostFunction("wasi_snapshot_preview1",
+                                "sched_yield", com.dylibso.chicory.wasm.types.FunctionType.of(
+                                        java.util.List.of(), java.util.List.of(com.dylibso.chicory.wasm.types.ValType.I32)),
+                                (inst, args) -> new long[] {0}))
+                        .build())
+                .withMachineFactory(ModuleCompiler.fromCache(bad, jar))
+                .withStart(false)
+                .build();
+        assertThrows(TrapException.class, () -> broken.export("big").apply(5));
+    }
+
+    @Test
+    void aModuleLoadedFromTheCacheDoesNotClaimToKnowItsInterpretedFunctions(@TempDir Path dir) {
+        byte[] wasm = module();
+        DiskCompileCache cache = new DiskCompileCache(dir);
+        ModuleCompiler.compile(Parser.parse(wasm), cache, "t");
+        ModuleCompiler.Compiled again = ModuleCompiler.compile(Parser.parse(wasm), cache, "t");
+        assertFalse(again.fresh(), "from the cache: the interpreted set is unknown, so nothing may be stripped");
+    }
+
+    @Test
+    void garbageIsNotStripped() {
+        assertNull(CodeStripper.strip(new byte[] {1, 2, 3}, java.util.Set.of()));
+    }
+}
