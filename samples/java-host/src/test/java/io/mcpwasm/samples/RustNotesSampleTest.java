@@ -266,6 +266,24 @@ class RustNotesSampleTest {
         assertTrue(SampleSupport.treeBytes(notes) <= QUOTA, SampleSupport.treeBytes(notes) + " bytes");
     }
 
+    @Test
+    void aReadOnlyBindingKeepsTheNotesButRefusesChanges(@TempDir Path readOnly) throws Exception {
+        Files.writeString(readOnly.resolve("n-1.json"),
+                "{\"id\":\"n-1\",\"title\":\"kept\",\"body\":\"as it was\",\"created\":0}");
+        HostPolicy ro = HostPolicy.builder().mountReadOnly("/notes", readOnly).build();
+        try (McpServer reader = module.start(ro, SampleSupport.SERVER_OPTIONS)) {
+            assertEquals(MountMode.READ_ONLY, reader.grants().mounts().get(0).mode());
+            assertEquals("n-1\tkept\t(9 bytes, created 0)", ok(reader, "list_notes", Map.of()));
+            assertEquals("cannot save the note to /notes/n-2.json: the mount is read-only (the /notes mount must be"
+                    + " read-write)", toolError(reader, "add_note", Map.of("title", "new", "body", "refused")));
+            assertContains(toolError(reader, "delete_note", Map.of("id", "n-1")), "cannot delete /notes/n-1.json");
+        }
+        assertEquals(List.of("n-1.json"), SampleSupport.fileNames(readOnly));
+        assertContains(AUDIT.assertDenied(NAME, "filesystem", "/notes/n-1.json").reason(),
+                "path_unlink_file", "read-only", "EROFS");
+        assertContains(AUDIT.assertDenied(NAME, "filesystem", "/notes/.n-2.tmp").reason(), "path_open", "EROFS");
+    }
+
     // ------------------------------------------------------------------------------------------ restarts
 
     @Test
