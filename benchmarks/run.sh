@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The benchmark suite of issue 6 in one command:
+#
+#   benchmarks/run.sh [quick|full]        (default: quick, < 15 minutes on 2 shared cores)
+#
+# Builds what it needs (the Maven modules, offline when possible; the native sample builds), fills the disk compile
+# cache, runs the JMH benchmarks (JDK 17 = the `java` on PATH or $JAVA_HOME; the compute benchmark also on
+# $JDK25_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64), the cold start phases, JFR profiles of the three worst
+# targets (go call, compute, go cold start), the memory probe, and writes benchmarks/results/<UTC date>/:
+#   raw.json (every JMH result), memory.json, cold-phases.txt, profile.txt (JFR summaries), results.md (tables,
+#   ratios, targets, and notes.md of that directory when present), chart.png, run.log
+set -euo pipefail
+mode="${1:-quick}"
+case "$mode" in quick|full) ;; *) echo "usage: $0 [quick|full]" >&2; exit 2 ;; esac
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+out="benchmarks/results/$(date -u +%Y-%m-%d)"
+mkdir -p "$out"
+work="benchmarks/target/run"
+rm -rf "$work" && mkdir -p "$work"
+exec > >(tee "$out/run.log") 2>&1
+cat /proc/loadavg > "$out/loadavg-start.txt"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+JDK25_HOME="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+started=$(date +%s)
+step() { echo; echo "=== $* ($(( $(date +%s) - started )) s)"; }
+
+step "build (mvn package, no tests)"
+mvn -B -q -o -pl benchmarks -am package -DskipTests || mvn -B -q -pl benchmarks -am package -DskipTests
+mvn -B -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$root/$work/deps.txt" >/dev/null \
+  || mvn -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$root/$work/deps.txt" >/dev/null
+# The project's own modules from this tree (not from ~/.m2), copied so that a rebuild of the tree during the run
+# cannot change or remove classes under the benchmarks' feet.
+for m in benchmarks runtime wasi-capabilities; do cp -r "$m/target/classes" "$work/$m-classes"; done
+deps="$(tr ':' '\n' < "$work/deps.txt" | grep -v '/io/mcpwasm/' | paste -sd: -)"
+cp="$root/$work/benchmarks-classes:$root/$work/runtime-classes:$root/$work/wasi-capabilities-classes:$deps"
+
+step "native builds of the samples"
+benchmarks/native/build.sh
+
+step "disk compile cache"
+"$JAVA" -cp "$cp" -XX:-DontCompileHugeMethods io.mcpwasm.bench.PrimeCache
+
+jmh() { # jmh <name> <jmh args...>: one JMH run into $work/<name>.json
+  local name="$1"; shift
+  step "JMH $name"
+  "$JAVA" -cp "$cp" -Dmcpwasm.root="$root" org.openjdk.jmh.Main "$@" -rf json -rff "$work/$name.json" \
+    -jvmArgsPrepend "-Dmcpwasm.root=$root"
+}
+hugeOff="-XX:+DontCompileHugeMethods -Xss8m -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+hugeOn="-XX:-DontCompileHugeMethods -Xss8m -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+if [ "$mode" = quick ]; then
+  jmh cold      'ColdStartBench' -f 1
+  jmh warm      'WarmStartBench' -wi 2 -w 1 -i 3 -r 1
+  jmh call      'CallBench' -wi 2 -w 1 -i 3 -r 1
+  jmh tput      'ThroughputBench' -wi 1 -w 1 -i 2 -r 1
+  jmh compute   'ComputeBench' -wi 4 -w 3 -i 3 -r 2
+  jmh compute-huge-default 'ComputeBench' -p side=inprocess -wi 4 -w 3 -i 3 -r 2 -jvmArgsAppend "$hugeOff"
+  jmh compute-jdk25 'ComputeBench' -p side=inprocess -wi 4 -w 3 -i 3 -r 2 -jvm "$JDK25_HOME/bin/java" -jvmArgsAppend "$hugeOn"
+  jmh compute-jdk25-huge-default 'ComputeBench' -p side=inprocess -wi 4 -w 3 -i 3 -r 2 -jvm "$JDK25_HOME/bin/java" -jvmArgsAppend "$hugeOff"
+  memArgs=(5 3000 120)
+else
+  jmh cold      'ColdStartBench' -f 5
+  jmh warm      'WarmStartBench'
+  jmh call      'CallBench' -f 2
+  jmh tput      'ThroughputBench'
+  jmh compute   'ComputeBench' -f 2
+  jmh compute-huge-default 'ComputeBench' -p side=inprocess -jvmArgsAppend "$hugeOff"
+  jmh compute-jdk25 'ComputeBench' -p side=inprocess -jvm "$JDK25_HOME/bin/java" -jvmArgsAppend "$hugeOn"
+  jmh compute-jdk25-huge-default 'ComputeBench' -p side=inprocess -jvm "$JDK25_HOME/bin/java" -jvmArgsAppend "$hugeOff"
+  memArgs=(50 10000 600)
+fi
+
+step "cold start phases (fresh JVM each, ColdStartProbe)"
+phaseModes="cached"; [ "$mode" = full ] && phaseModes="cached nocache interpreter"
+: > "$out/cold-phases.txt"
+for m in $phaseModes; do
+  for s in go-workspace rust-notes zig-tools; do
+    "$JAVA" -cp "$cp" -Dmcpwasm.root="$root" -Xss8m -Xmx2g -XX:-DontCompileHugeMethods \
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=error io.mcpwasm.bench.ColdStartProbe "$s" "$m" \
+      | tee -a "$out/cold-phases.txt"
+  done
+done
+
+step "profiles (JFR, summarised by JfrTop into profile.txt)"
+: > "$out/profile.txt"
+prof() { # prof <name> <delay s> <jmh args...>: one JMH run under JFR, recording after the warm-up
+  local name="$1" delay="$2"; shift 2
+  "$JAVA" -cp "$cp" org.openjdk.jmh.Main "$@" -rf json -rff "$work/profile-$name.json.txt" \
+    -jvmArgsPrepend "-Dmcpwasm.root=$root -XX:StartFlightRecording=delay=${delay}s,filename=$root/$work/$name.jfr,settings=profile" \
+    > "$work/$name.log" 2>&1 || echo "profile run $name failed (see $work/$name.log)"
+  { echo "=== profile: $name (JMH $*, JFR from ${delay} s after the fork started)"; grep -a ' avgt ' "$work/$name.log"
+    "$JAVA" -cp "$cp" io.mcpwasm.bench.JfrTop "$root/$work/$name.jfr" 12; echo; } >> "$out/profile.txt" 2>&1
+}
+prof call-go-inprocess 12 CallBench -p target=go-workspace:inprocess -wi 3 -w 2 -i 3 -r 3
+prof compute-inprocess 16 ComputeBench -p side=inprocess -wi 4 -w 3 -i 3 -r 3
+{ echo "=== profile: cold start of go-workspace, warm disk cache (ColdStartProbe, JFR over the whole JVM)"
+  "$JAVA" -cp "$cp" -Dmcpwasm.root="$root" -Xss8m -Xmx2g -XX:-DontCompileHugeMethods \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
+    -XX:StartFlightRecording=filename="$root/$work/cold-go.jfr",settings=profile \
+    io.mcpwasm.bench.ColdStartProbe go-workspace cached 2>&1 | grep -a cold-phases
+  "$JAVA" -cp "$cp" io.mcpwasm.bench.JfrTop "$root/$work/cold-go.jfr" 12; echo; } >> "$out/profile.txt" 2>&1
+cat "$out/profile.txt"
+
+step "memory probe (-Xmx2g)"
+"$JAVA" -cp "$cp" -Dmcpwasm.root="$root" -Xmx2g -Xss8m -XX:-DontCompileHugeMethods \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn io.mcpwasm.bench.MemoryProbe "$out/memory.json" "${memArgs[@]}"
+
+step "report"
+"$JAVA" -cp "$cp" -Dmcpwasm.root="$root" io.mcpwasm.bench.Report "$out" "$mode" "$work"/*.json
+echo "results: $out/results.md, $out/raw.json, $out/chart.png"
+step "done"
