@@ -27,7 +27,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -103,9 +102,6 @@ public class FileIoBenchmark {
                 (drop (call $fd_close (local.get $fd)))
                 (local.get $total)))
             """;
-
-    @Param({"default"})
-    public String fileSystem;
 
     Path dir;
     ByteBuffer buffer;
