@@ -41,33 +41,28 @@ class CodeStripperTest {
         assertTrue(stripped.length < wasm.length);
         WasmModule strippedModule = Parser.parse(stripped);
         byte[] jar = cache.read(original.digest());
-        Instance instance = Instance.builder(strippedModule)
-                .withImportValues(com.dylibso.chicory.runtime.ImportValues.builder()
-                        .addFunction(new com.dylibso.chicory.runtime.HostFunction("wasi_snapshot_preview1",
-                                "sched_yield", com.dylibso.chicory.wasm.types.FunctionType.of(
-                                        java.util.List.of(), java.util.List.of(com.dylibso.chicory.wasm.types.ValType.I32)),
-                                (inst, args) -> new long[] {0}))
-                        .build())
-                .withMachineFactory(ModuleCompiler.fromCache(strippedModule, jar))
-                .withStart(false)
-                .build();
+        Instance instance = instantiate(strippedModule, jar);
         assertEquals(21, instance.export("small").apply(7)[0], "compiled code, not the stub");
         assertEquals(40_005, instance.export("big").apply(5)[0], "the interpreted body was kept");
 
         // Stubbing the interpreted function too shows the test can tell: it would trap.
         byte[] overStripped = CodeStripper.strip(wasm, java.util.Set.of());
         WasmModule bad = Parser.parse(overStripped);
-        Instance broken = Instance.builder(bad)
-                .withImportValues(com.dylibso.chicory.runtime.ImportValues.builder()
-                        .addFunction(new com.dylibso.chicory.runtime.HostFunction("wasi_snapshot_preview1",
-                                "sched_yield", com.dylibso.chicory.wasm.types.FunctionType.of(
-                                        java.util.List.of(), java.util.List.of(com.dylibso.chicory.wasm.types.ValType.I32)),
-                                (inst, args) -> new long[] {0}))
-                        .build())
-                .withMachineFactory(ModuleCompiler.fromCache(bad, jar))
+        Instance broken = instantiate(bad, jar);
+        assertThrows(TrapException.class, () -> broken.export("big").apply(5));
+    }
+
+    /** An instance of a (stripped) module running the cached classes, with its one import stubbed. */
+    private static Instance instantiate(WasmModule module, byte[] jar) {
+        var schedYield = new com.dylibso.chicory.runtime.HostFunction("wasi_snapshot_preview1", "sched_yield",
+                com.dylibso.chicory.wasm.types.FunctionType.of(java.util.List.of(),
+                        java.util.List.of(com.dylibso.chicory.wasm.types.ValType.I32)),
+                (inst, args) -> new long[] {0});
+        return Instance.builder(module)
+                .withImportValues(com.dylibso.chicory.runtime.ImportValues.builder().addFunction(schedYield).build())
+                .withMachineFactory(ModuleCompiler.fromCache(module, jar))
                 .withStart(false)
                 .build();
-        assertThrows(TrapException.class, () -> broken.export("big").apply(5));
     }
 
     @Test
