@@ -21,9 +21,10 @@ export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 # Path remapping keeps machine-specific paths (panic locations) out of the module.
+# rustc applies the last matching prefix, so the target dir (possibly inside $PWD) comes last.
 export RUSTFLAGS="-C linker=wasm-ld -L native=/usr/lib/wasm32-wasi \
---remap-path-prefix=$target_dir=/target --remap-path-prefix=$PWD=/rust-notes --remap-path-prefix=$cargo_home=/cargo \
---remap-path-prefix=/usr/lib/rustlib/src/rust=/rustc-src"
+--remap-path-prefix=$PWD=/rust-notes --remap-path-prefix=$cargo_home=/cargo \
+--remap-path-prefix=/usr/lib/rustlib/src/rust=/rustc-src --remap-path-prefix=$target_dir=/target"
 export SOURCE_DATE_EPOCH=0
 /usr/bin/rustc --version
 /usr/bin/cargo build --release --locked --target-dir "$target_dir"
