@@ -424,8 +424,9 @@ public final class Grants {
                             + "the date: the guest's clock starts at " + policy.wallClockStart() + ")");
                 }
             } else {
-                denied("clock", "realtime", "not declared in the manifest; the guest's realtime clock starts at "
-                        + policy.wallClockStart());
+                // Not asked for, so not a refusal anyone needs to act on: audited, logged at INFO.
+                deniedByDefault("clock", "realtime", "not declared in the manifest; the guest's realtime clock "
+                        + "starts at " + policy.wallClockStart());
             }
             granted("clock", "monotonic", "always provided: language runtimes need a monotonic clock to start");
             return realtime;
@@ -447,6 +448,11 @@ public final class Grants {
 
         private void denied(String capability, String target, String reason) {
             AUDIT.warn("DENIED server={} capability={} target={} reason={}", server, capability, target, reason);
+            emit(new AuditEvent(Instant.now(), server, capability, target, AuditEvent.Decision.DENIED, reason));
+        }
+
+        private void deniedByDefault(String capability, String target, String reason) {
+            AUDIT.info("DENIED server={} capability={} target={} reason={}", server, capability, target, reason);
             emit(new AuditEvent(Instant.now(), server, capability, target, AuditEvent.Decision.DENIED, reason));
         }
 
