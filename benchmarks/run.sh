@@ -5,8 +5,8 @@
 #
 # Builds what it needs (the Maven modules, offline when possible; the native sample builds), fills the disk compile
 # cache, runs the JMH benchmarks (JDK 17 = the `java` on PATH or $JAVA_HOME; the compute benchmark also on
-# $JDK25_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64), the cold start phases, JFR profiles of the three worst
-# targets (go call, compute, go cold start), the memory probe, and writes benchmarks/results/<UTC date>/:
+# $JDK25_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64), the cold start phases, JFR profiles of the go and zig
+# calls, the compute call and the go cold start, the memory probe, and writes benchmarks/results/<UTC date>/:
 #   raw.json (every JMH result), memory.json, cold-phases.txt, profile.txt (JFR summaries), results.md (tables,
 #   ratios, targets, and notes.md of that directory when present), chart.png, run.log
 set -euo pipefail
@@ -20,6 +20,7 @@ work="benchmarks/target/run"
 rm -rf "$work" && mkdir -p "$work"
 exec > >(tee "$out/run.log") 2>&1
 cat /proc/loadavg > "$out/loadavg-start.txt"
+git log -1 --format="%h %s" > "$out/commit.txt" 2>/dev/null || true
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JDK25_HOME="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 started=$(date +%s)
@@ -41,18 +42,20 @@ benchmarks/native/build.sh
 step "disk compile cache"
 "$JAVA" -cp "$cp" -XX:-DontCompileHugeMethods io.mcpwasm.bench.PrimeCache
 
+# jmh.ignoreLock: JMH runs of other users of this shared machine must not stop this one (results are noisier).
 jmh() { # jmh <name> <jmh args...>: one JMH run into $work/<name>.json
   local name="$1"; shift
   step "JMH $name"
-  "$JAVA" -cp "$cp" -Dmcpwasm.root="$root" org.openjdk.jmh.Main "$@" -rf json -rff "$work/$name.json" \
-    -jvmArgsPrepend "-Dmcpwasm.root=$root"
+  # (JMH forks inherit this JVM's -D options, -Dmcpwasm.root included)
+  "$JAVA" -cp "$cp" -Dmcpwasm.root="$root" -Djmh.ignoreLock=true org.openjdk.jmh.Main "$@" -rf json -rff "$work/$name.json"
 }
 hugeOff="-XX:+DontCompileHugeMethods -Xss8m -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
 hugeOn="-XX:-DontCompileHugeMethods -Xss8m -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
 if [ "$mode" = quick ]; then
-  jmh cold      'ColdStartBench' -f 1
-  jmh warm      'WarmStartBench' -wi 2 -w 1 -i 3 -r 1
-  jmh call      'CallBench' -wi 2 -w 1 -i 3 -r 1
+  jmh cold-cached 'ColdStartBench' -p mode=cached -f 3
+  jmh cold      'ColdStartBench' -p mode=nocache,interpreter -f 1
+  jmh warm      'WarmStartBench' -wi 3 -w 2 -i 4 -r 1
+  jmh call      'CallBench' -wi 4 -w 2 -i 5 -r 1
   jmh tput      'ThroughputBench' -wi 1 -w 1 -i 2 -r 1
   jmh compute   'ComputeBench' -wi 4 -w 3 -i 3 -r 2
   jmh compute-huge-default 'ComputeBench' -p side=inprocess -wi 4 -w 3 -i 3 -r 2 -jvmArgsAppend "$hugeOff"
@@ -86,13 +89,14 @@ step "profiles (JFR, summarised by JfrTop into profile.txt)"
 : > "$out/profile.txt"
 prof() { # prof <name> <delay s> <jmh args...>: one JMH run under JFR, recording after the warm-up
   local name="$1" delay="$2"; shift 2
-  "$JAVA" -cp "$cp" org.openjdk.jmh.Main "$@" -rf json -rff "$work/profile-$name.json.txt" \
-    -jvmArgsPrepend "-Dmcpwasm.root=$root -XX:StartFlightRecording=delay=${delay}s,filename=$root/$work/$name.jfr,settings=profile" \
+  "$JAVA" -cp "$cp" -Djmh.ignoreLock=true -Dmcpwasm.root="$root" org.openjdk.jmh.Main "$@" -rf json -rff "$work/profile-$name.json.txt" \
+    -jvmArgsPrepend "-XX:StartFlightRecording=delay=${delay}s,filename=$root/$work/$name.jfr,settings=profile" \
     > "$work/$name.log" 2>&1 || echo "profile run $name failed (see $work/$name.log)"
   { echo "=== profile: $name (JMH $*, JFR from ${delay} s after the fork started)"; grep -a ' avgt ' "$work/$name.log"
     "$JAVA" -cp "$cp" io.mcpwasm.bench.JfrTop "$root/$work/$name.jfr" 12; echo; } >> "$out/profile.txt" 2>&1
 }
 prof call-go-inprocess 12 CallBench -p target=go-workspace:inprocess -wi 3 -w 2 -i 3 -r 3
+prof call-zig-inprocess 12 CallBench -p target=zig-tools:inprocess -wi 3 -w 2 -i 3 -r 3
 prof compute-inprocess 16 ComputeBench -p side=inprocess -wi 4 -w 3 -i 3 -r 3
 { echo "=== profile: cold start of go-workspace, warm disk cache (ColdStartProbe, JFR over the whole JVM)"
   "$JAVA" -cp "$cp" -Dmcpwasm.root="$root" -Xss8m -Xmx2g -XX:-DontCompileHugeMethods \

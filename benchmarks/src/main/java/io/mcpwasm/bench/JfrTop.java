@@ -25,6 +25,7 @@ public final class JfrTop {
         Map<String, Integer> threads = new HashMap<>();
         Map<String, Integer> waits = new HashMap<>();
         Map<String, Integer> categories = new HashMap<>();
+        Map<String, Map<String, Integer>> callers = new HashMap<>();
         int guest = 0;
         int samples = 0;
         long waitedMillis = 0;
@@ -52,6 +53,14 @@ public final class JfrTop {
                 continue;
             }
             self.merge(name(frames.get(0)), 1, Integer::sum);
+            for (int i = 1; i < frames.size(); i++) {
+                String caller = name(frames.get(i));
+                if (!caller.equals(name(frames.get(0))) && !caller.startsWith("java.")
+                        && !caller.startsWith("jdk.")) {
+                    callers.computeIfAbsent(name(frames.get(0)), k -> new HashMap<>()).merge(caller, 1, Integer::sum);
+                    break;
+                }
+            }
             if (thread != null && thread.startsWith("mcpwasm-") && !thread.startsWith("mcpwasm-events")
                     && !thread.startsWith("mcpwasm-timer")) {
                 guest++;
@@ -64,6 +73,15 @@ public final class JfrTop {
         print("guest threads by what the top frame is doing (% of guest-thread samples, " + guest + ")",
                 categories, guest, top);
         print("self (top frame)", self, samples, top);
+        System.out.println("-- first non-JDK callers of the 4 hottest methods (share of that method's samples)");
+        self.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(4)
+                .forEach(en -> {
+                    System.out.println("   " + en.getKey() + " <-");
+                    callers.getOrDefault(en.getKey(), Map.of()).entrySet().stream()
+                            .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3)
+                            .forEach(c -> System.out.printf("      %5.1f%%  %s%n", 100.0 * c.getValue() / en.getValue(),
+                                    c.getKey()));
+                });
         print("total (on stack)", total, samples, top);
         System.out.println("-- blocked (park, sleep, monitor wait >= the recording's threshold), ms: " + waitedMillis);
         waits.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)

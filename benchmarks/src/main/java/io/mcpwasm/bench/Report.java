@@ -416,7 +416,7 @@ public final class Report {
         line("## Profiles (JFR execution samples, summarised by `JfrTop`; full summaries in `profile.txt`)");
         line("");
         line("For each profile: what the guest thread was doing (by its top frame), then the hottest methods by "
-                + "self time over all threads. `[interpreted]` = a frame the JVM was still running in its bytecode "
+                + "self time over all threads, and who calls the hottest four. `[interpreted]` = a frame the JVM was still running in its bytecode "
                 + "interpreter.");
         line("");
         line("```");
@@ -432,12 +432,13 @@ public final class Report {
             if (l.startsWith("-- ")) {
                 block = l;
                 kept = 0;
-                if (l.startsWith("-- guest threads") || l.startsWith("-- self")) {
+                if (l.startsWith("-- guest threads") || l.startsWith("-- self") || l.startsWith("-- first non-JDK")) {
                     line(l);
                 }
                 continue;
             }
-            if ((block.startsWith("-- guest threads") && kept < 6) || (block.startsWith("-- self") && kept < 8)) {
+            if ((block.startsWith("-- guest threads") && kept < 6) || (block.startsWith("-- self") && kept < 8)
+                    || (block.startsWith("-- first non-JDK") && kept < 12)) {
                 line(l);
                 kept++;
             }
@@ -467,17 +468,17 @@ public final class Report {
                 call.add(new Bar(s + " node", score(node), nodeColor));
             }
         }
-        titles.add("3. trivial tool call round trip (µs, lower is better)");
+        titles.add("3. trivial tool call round trip (µs, log scale, lower is better)");
         panels.add(call);
 
         List<Bar> comp = new ArrayList<>();
         comp.add(new Bar("in-process JDK 17", score(computeNode("inprocess", 17, true)), inColor));
-        comp.add(new Bar("in-process JDK 17 default huge", score(computeNode("inprocess", 17, false)), altColor));
+        comp.add(new Bar("in-process JDK 17, huge methods not JIT-compiled", score(computeNode("inprocess", 17, false)), altColor));
         comp.add(new Bar("in-process JDK 25", score(computeNode("inprocess", 25, true)), inColor));
-        comp.add(new Bar("in-process JDK 25 default huge", score(computeNode("inprocess", 25, false)), altColor));
+        comp.add(new Bar("in-process JDK 25, huge methods not JIT-compiled", score(computeNode("inprocess", 25, false)), altColor));
         comp.add(new Bar("node WASI", score(computeNode("node", 17, true)), nodeColor));
         comp.add(new Bar("native", score(computeNode("native", 17, true)), natColor));
-        titles.add("5. sha256 of 1 MiB via zig-tools (ms, lower is better)");
+        titles.add("5. sha256 of 1 MiB via zig-tools (ms, log scale, lower is better)");
         panels.add(comp);
 
         List<Bar> starts = new ArrayList<>();
@@ -486,7 +487,7 @@ public final class Report {
             starts.add(new Bar(s + " cold, cached", score(find("ColdStartBench.startToToolsListed", "sample", s,
                     "mode", "cached")), natColor));
         }
-        titles.add("1-2. start to ready (ms, lower is better)");
+        titles.add("1-2. start to ready (ms, log scale, lower is better)");
         panels.add(starts);
 
         int width = 1000;
@@ -502,7 +503,7 @@ public final class Report {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
         int y = 20;
-        int labelW = 260;
+        int labelW = 320;
         for (int i = 0; i < panels.size(); i++) {
             List<Bar> p = panels.get(i);
             g.setColor(Color.BLACK);
@@ -510,17 +511,22 @@ public final class Report {
             g.drawString(titles.get(i), 10, y + 16);
             y += 30;
             double max = 0;
+            double min = Double.MAX_VALUE;
             for (Bar b : p) {
-                if (!Double.isNaN(b.value())) {
+                if (!Double.isNaN(b.value()) && b.value() > 0) {
                     max = Math.max(max, b.value());
+                    min = Math.min(min, b.value());
                 }
             }
+            // Log scale: the values span two to three orders of magnitude.
+            double lo = Math.log10(min) - 0.3;
+            double span = Math.max(1e-9, Math.log10(max) - lo);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             for (Bar b : p) {
                 g.setColor(Color.DARK_GRAY);
                 g.drawString(b.label(), 10, y + 15);
-                if (!Double.isNaN(b.value()) && max > 0) {
-                    int w = (int) Math.max(1, (width - labelW - 120) * b.value() / max);
+                if (!Double.isNaN(b.value()) && b.value() > 0) {
+                    int w = (int) Math.max(1, (width - labelW - 120) * (Math.log10(b.value()) - lo) / span);
                     g.setColor(b.color());
                     g.fillRect(labelW, y + 3, w, rowH - 6);
                     g.setColor(Color.BLACK);
