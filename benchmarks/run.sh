@@ -6,7 +6,7 @@
 # Builds what it needs (the Maven modules, offline when possible; the native sample builds), fills the disk compile
 # cache, runs the JMH benchmarks (JDK 17 = the `java` on PATH or $JAVA_HOME; the compute benchmark also on
 # $JDK25_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64), the cold start phases, JFR profiles of the go and zig
-# calls, the compute call and the go cold start, the memory probe, and writes benchmarks/results/<UTC date>/:
+# calls, the go warm start, the compute call and the go cold start, the memory probe, and writes benchmarks/results/<UTC date>/:
 #   raw.json (every JMH result), memory.json, cold-phases.txt, profile.txt (JFR summaries), results.md (tables,
 #   ratios, targets, and notes.md of that directory when present), chart.png, run.log
 set -euo pipefail
@@ -96,6 +96,7 @@ prof() { # prof <name> <delay s> <jmh args...>: one JMH run under JFR, recording
     "$JAVA" -cp "$cp" io.mcpwasm.bench.JfrTop "$root/$work/$name.jfr" 12; echo; } >> "$out/profile.txt" 2>&1
 }
 prof call-go-inprocess 12 CallBench -p target=go-workspace:inprocess -wi 3 -w 2 -i 3 -r 3
+prof warm-start-go 10 'WarmStartBench.start$' -p sample=go-workspace -wi 3 -w 2 -i 3 -r 3
 prof call-zig-inprocess 12 CallBench -p target=zig-tools:inprocess -wi 3 -w 2 -i 3 -r 3
 prof compute-inprocess 16 ComputeBench -p side=inprocess -wi 4 -w 3 -i 3 -r 3
 { echo "=== profile: cold start of go-workspace, warm disk cache (ColdStartProbe, JFR over the whole JVM)"
