@@ -1,5 +1,6 @@
 package io.mcpwasm.internal;
 
+import com.dylibso.chicory.runtime.ByteBufferMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
@@ -59,7 +60,7 @@ public final class GuestProcess {
     private final Logger guestLog;
     private volatile Exit hostDecision;
     private volatile boolean closing;
-    private volatile CappedMemory memory;
+    private volatile PagedMemory memory;
 
     /**
      * @param grants        what the server may use: mounts, env, secrets, clocks, network, audit listener
@@ -155,7 +156,8 @@ public final class GuestProcess {
                     .withImportValues(imports.build())
                     .withMachineFactory(machineFactory)
                     .withMemoryLimits(new MemoryLimits(declared, capPages))
-                    .withMemoryFactory(limits -> memory = new CappedMemory(limits))
+                    .withMemoryFactory(limits -> limits.shared() ? new ByteBufferMemory(limits)
+                            : (memory = new PagedMemory(limits)))
                     .build();
             exit = closing ? new Exit(null, "guest returned from _start", null, 0)
                     : new Exit(FailureKind.EXIT, "returned from _start while its stdin was open", null, 0);
@@ -184,7 +186,7 @@ public final class GuestProcess {
     }
 
     private Exit classify(Throwable t) {
-        CappedMemory m = memory;
+        PagedMemory m = memory;
         boolean memoryRefused = m != null && m.refusedGrowPages() > 0;
         if (t instanceof GuestExitException e) {
             if (e.exitCode() == 0 && closing) {
@@ -226,7 +228,7 @@ public final class GuestProcess {
         return new Exit(FailureKind.START_FAILED, "could not run: " + t, t, -1);
     }
 
-    private static Exit oom(CappedMemory m, Throwable cause) {
+    private static Exit oom(PagedMemory m, Throwable cause) {
         return new Exit(FailureKind.OUT_OF_MEMORY, "ran out of memory: it asked to grow by "
                 + m.refusedGrowPages() + " pages past its cap of " + m.maximumPages() + " pages ("
                 + (m.maximumPages() * 64L / 1024) + " MiB)", cause, -1);
