@@ -1,4 +1,4 @@
-package io.mcpwasm.benchmarks;
+package io.mcpwasm.bench;
 
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
