@@ -106,7 +106,7 @@ public final class JfrTop {
             return "mcpwasm WASI host functions";
         }
         if (type.contains("Memory") || type.startsWith("java.nio.") || type.startsWith("jdk.internal.misc.Unsafe")) {
-            return "linear memory access (Chicory Memory / mcpwasm CappedMemory / ByteBuffer)";
+            return "linear memory access (Memory implementations: Chicory, mcpwasm, ByteBuffer/Unsafe)";
         }
         if (underChicoryInterpreter) {
             return "Chicory interpreter (functions the compiler refused)";
