@@ -51,6 +51,8 @@ static void respond(const char *id, const char *result) {
 
 int main(void) {
     char id[64], method[64], name[64];
+    /* An identity per instance, from the host's random_get: lets a pool test see which instance answered. */
+    unsigned int instance = arc4random();
     while (fgets(line, sizeof line, stdin)) {
         if (!find_value(line, "method", method, sizeof method)) continue;
         if (!find_value(line, "id", id, sizeof id)) continue; /* notifications need no answer */
@@ -62,7 +64,8 @@ int main(void) {
                         "{\"name\":\"echo\",\"inputSchema\":{\"type\":\"object\"}},"
                         "{\"name\":\"trap\",\"inputSchema\":{\"type\":\"object\"}},"
                         "{\"name\":\"recurse\",\"inputSchema\":{\"type\":\"object\"}},"
-                        "{\"name\":\"grow\",\"inputSchema\":{\"type\":\"object\"}}]}");
+                        "{\"name\":\"grow\",\"inputSchema\":{\"type\":\"object\"}},"
+                        "{\"name\":\"whoami\",\"inputSchema\":{\"type\":\"object\"}}]}");
         } else if (strcmp(method, "\"tools/call\"") == 0) {
             if (!find_value(line, "name", name, sizeof name)) name[0] = 0;
             if (strcmp(name, "\"trap\"") == 0) {
@@ -80,6 +83,10 @@ int main(void) {
                     memset(block, 1, 1 << 20);
                     kept = block;
                 }
+            } else if (strcmp(name, "\"whoami\"") == 0) {
+                char result[128];
+                snprintf(result, sizeof result, "{\"content\":[{\"type\":\"text\",\"text\":\"%08x\"}]}", instance);
+                respond(id, result);
             } else {
                 respond(id, "{\"content\":[{\"type\":\"text\",\"text\":\"echo\"}]}");
             }

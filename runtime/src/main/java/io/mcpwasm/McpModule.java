@@ -69,6 +69,19 @@ public final class McpModule {
     }
 
     /**
+     * Starts {@code size} instances of a stateless server behind one {@link McpServerPool}, which sends each call to
+     * the instance with the fewest calls in flight.
+     *
+     * @throws IllegalStateException when the manifest does not declare {@code "stateless": true}
+     */
+    public McpServerPool startPool(HostPolicy policy, ServerOptions options, int size) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(options, "options");
+        runtime.ensureOpen();
+        return McpServerPool.start(this, policy, options, size);
+    }
+
+    /**
      * Starts an instance and connects to it raw: no MCP handshake is made; the caller speaks JSON-RPC itself.
      * For adapters to other MCP client libraries.
      *
