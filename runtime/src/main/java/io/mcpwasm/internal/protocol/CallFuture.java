@@ -13,6 +13,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
     private final McpSession session;
     private final String method;
     private volatile long id;
+    private volatile boolean awaited;
 
     CallFuture(McpSession session, String method) {
         this.session = session;
@@ -22,6 +23,15 @@ final class CallFuture<T> extends CompletableFuture<T> {
     /** The id of the request's current round (a multi round-trip request sends a new id each round). */
     void setCurrentId(long id) {
         this.id = id;
+    }
+
+    /** A blocking caller waits on this future, and nobody else holds it (set by the session's own await). */
+    void markAwaited() {
+        awaited = true;
+    }
+
+    boolean awaited() {
+        return awaited;
     }
 
     void succeed(T value) {

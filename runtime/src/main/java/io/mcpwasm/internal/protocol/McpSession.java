@@ -778,24 +778,34 @@ public final class McpSession implements AutoCloseable {
     }
 
     private void deliverResult(Pending p, JsonNode result) {
-        runOnExecutor(() -> {
-            Object value;
-            try {
-                if (stateless && result != null && "input_required".equals(result.path("resultType").asText())) {
-                    continueWithInput(p, result);
-                    return;
-                }
-                value = p.decoder.apply(result);
-            } catch (Codec.BadShapeException e) {
-                p.future.fail(new ProtocolException(serverName, "malformed " + p.method + " result: "
-                        + e.getMessage()));
-                return;
-            } catch (RuntimeException e) {
-                p.future.fail(e);
+        if (p.future.awaited() && p.progress == null && !(stateless && result != null
+                && "input_required".equals(result.path("resultType").asText()))) {
+            // A blocking caller and nothing else waits on this future, and no progress notification can still be
+            // queued for it: decode and complete it here, on the guest thread, which only unparks the caller
+            // (no user code runs). Saves a thread handoff per call.
+            completeNow(p, result);
+            return;
+        }
+        runOnExecutor(() -> completeNow(p, result));
+    }
+
+    private void completeNow(Pending p, JsonNode result) {
+        Object value;
+        try {
+            if (stateless && result != null && "input_required".equals(result.path("resultType").asText())) {
+                continueWithInput(p, result);
                 return;
             }
-            p.future.succeed(value);
-        });
+            value = p.decoder.apply(result);
+        } catch (Codec.BadShapeException e) {
+            p.future.fail(new ProtocolException(serverName, "malformed " + p.method + " result: "
+                    + e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            p.future.fail(e);
+            return;
+        }
+        p.future.succeed(value);
     }
 
     /**
@@ -1071,6 +1081,9 @@ public final class McpSession implements AutoCloseable {
      * net. Unwraps the failure; on interrupt cancels the call and keeps the interrupt flag.
      */
     private <T> T await(CompletableFuture<T> f, Duration timeout) {
+        if (f instanceof CallFuture<?> cf) {
+            cf.markAwaited(); // only this thread waits on it: its result may be delivered without a thread hop
+        }
         try {
             return f.get(timeout.toMillis() + 5_000L, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
