@@ -61,6 +61,8 @@ public final class McpRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(McpRuntime.class);
     static final String CHICORY_VERSION = chicoryVersion();
 
+    private static final Parser UNVALIDATED = Parser.builder().withValidation(false).build();
+
     private final DiskCompileCache cache;
     private final long guestStackSize;
     private final boolean interpretOnly;
@@ -247,7 +249,9 @@ public final class McpRuntime implements AutoCloseable {
             return null;
         }
         try {
-            WasmModule module = Parser.parse(stripped);
+            // Not validated again: it is a copy of a module that was validated before it was compiled, and whoever
+            // can write the cache can already replace the compiled classes themselves.
+            WasmModule module = UNVALIDATED.parse(() -> new java.io.ByteArrayInputStream(stripped));
             byte[] jar = cache.get(module.digest());
             if (jar == null || ModuleChecks.wasiCommandProblem(module) != null) {
                 return null;
