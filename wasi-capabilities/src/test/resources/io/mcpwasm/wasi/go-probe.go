@@ -1,7 +1,7 @@
 // go-probe: a Go (wasip1) guest for WasiHostGoGuestTest. Go's runtime sets NONBLOCK on stdio, reads stdin
 // in a goroutine and parks in poll_oneoff with an fd_read and a clock subscription: a ticker must keep
 // firing while stdin is idle, and input must wake the reader at once.
-// Rebuild: GOOS=wasip1 GOARCH=wasm go build -trimpath -ldflags='-s -w' -o go-probe.wasm go-probe.go
+// Rebuild: build.sh beside this file (reports whether the result is byte-identical to the committed .wasm).
 package main
 
 import (

@@ -1,7 +1,7 @@
 /*
  * A wasi-libc guest for WasiHostLibcGuestTest: exercises the host the way ordinary C programs do
  * (preopen discovery, stdio, fopen/readdir/stat/rename/mkdir, nanosleep through poll_oneoff, getenv, exit code).
- * Rebuild: clang --target=wasm32-wasi -Os -s -o libc-probe.wasm libc-probe.c
+ * Rebuild: build.sh beside this file (reports whether the result is byte-identical to the committed .wasm).
  * (Debian: apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32)
  */
 #include <dirent.h>
