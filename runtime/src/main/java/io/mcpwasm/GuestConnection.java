@@ -39,11 +39,8 @@ public final class GuestConnection implements AutoCloseable {
                                 Consumer<ServerFailedException> onClosed) {
         McpRuntime runtime = module.runtime();
         SerialExecutor inbound = new SerialExecutor(runtime.events());
-        var limits = grants.limits();
-        int maxMessage = (int) Math.min(Integer.MAX_VALUE, limits.maxMessageBytes());
-        long pages = Math.max(1, Math.min(65536, (limits.memoryBytes() + 65535) / 65536));
         GuestProcess process = new GuestProcess(module.name(), module.wasmModule(), module.machineFactory(),
-                (int) pages, maxMessage, runtime.guestStackSize(), grants,
+                runtime.guestStackSize(), grants,
                 (b, off, len) -> {
                     String line = new String(b, off, len, StandardCharsets.UTF_8);
                     inbound.execute(() -> onMessage.accept(line));
@@ -90,16 +87,7 @@ public final class GuestConnection implements AutoCloseable {
         }
         closed = true;
         runtime.unregister(this);
-        process.closeInput();
-        try {
-            if (!process.awaitExit(closeGrace)) {
-                process.abort(FailureKind.CLOSED, "closed", null);
-                process.awaitExit(Duration.ofSeconds(5));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.abort(FailureKind.CLOSED, "closed", null);
-        }
+        process.stop(closeGrace);
     }
 
     @Override

@@ -184,7 +184,7 @@ public final class McpServer implements AutoCloseable {
         }
         runtime.unregister(this);
         if (g != null && g.process != null) {
-            stop(g, options.closeGrace());
+            g.process.stop(options.closeGrace());
             if (g.session != null) {
                 g.session.fail(new ServerFailedException(name, FailureKind.CLOSED, "closed", null));
             }
@@ -258,9 +258,8 @@ public final class McpServer implements AutoCloseable {
                 .listeners(options.listeners())
                 .build();
         gen.session = session;
-        gen.process = new GuestProcess(name, module.wasmModule(), module.machineFactory(),
-                pages(limits.memoryBytes()), (int) Math.min(Integer.MAX_VALUE, limits.maxMessageBytes()),
-                runtime.guestStackSize(), grants,
+        gen.process = new GuestProcess(name, module.wasmModule(), module.machineFactory(), runtime.guestStackSize(),
+                grants,
                 (b, off, len) -> session.onMessage(b, off, len),
                 exit -> onExit(gen, exit));
         gen.process.start();
@@ -290,11 +289,6 @@ public final class McpServer implements AutoCloseable {
             }
         }
         LOG.info("server '{}' ready (protocol {}, instance {})", name, gen.info.protocolVersion(), gen.number);
-    }
-
-    private static int pages(long bytes) {
-        long p = (bytes + 65535) / 65536;
-        return (int) Math.max(1, Math.min(65536, p));
     }
 
     /** Called once on the guest thread when a generation's guest has stopped. */
@@ -395,21 +389,5 @@ public final class McpServer implements AutoCloseable {
             }
         };
         runtime.timer().schedule(check[0], step, TimeUnit.NANOSECONDS);
-    }
-
-    private void stop(Generation g, Duration grace) {
-        g.process.closeInput();
-        try {
-            if (!g.process.awaitExit(grace)) {
-                LOG.debug("server '{}' did not exit within {} of stdin closing; interrupting it", name, grace);
-                g.process.abort(FailureKind.CLOSED, "closed", null);
-                if (!g.process.awaitExit(Duration.ofSeconds(5))) {
-                    LOG.warn("server '{}' did not stop after an interrupt; its thread is left to end", name);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            g.process.abort(FailureKind.CLOSED, "closed", null);
-        }
     }
 }

@@ -84,6 +84,20 @@ class FaultTest {
     }
 
     @Test
+    void aModuleDeclaringMoreInitialMemoryThanTheCapDoesNotStart() {
+        byte[] big = com.dylibso.chicory.wabt.Wat2Wasm.parse(
+                "(module (memory (export \"memory\") 300) (func (export \"_start\")))"); // 300 pages = 18.75 MiB
+        McpModule m = runtime.load(big, "big-memory");
+        ServerFailedException f = assertThrows(ServerFailedException.class,
+                () -> m.start(HostPolicy.builder().maxMemory(1L << 20).build()));
+        assertEquals(FailureKind.START_FAILED, f.kind());
+        assertTrue(f.getMessage().contains("300 initial memory pages"), f.getMessage());
+        // Under a cap it fits, it starts, returns from _start without serving: that is an exit, not a hang.
+        ServerFailedException exited = assertThrows(ServerFailedException.class, () -> m.start(HostPolicy.denyAll()));
+        assertTrue(exited.getMessage().contains("_start"), exited.getMessage());
+    }
+
+    @Test
     void procExitWithACode() {
         try (McpServer s = protocol.start(HostPolicy.denyAll())) {
             ServerFailedException f = failsWith(s, "exit", Map.of("code", 7), FailureKind.EXIT);

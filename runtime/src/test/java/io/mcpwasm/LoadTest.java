@@ -56,6 +56,29 @@ class LoadTest {
     }
 
     @Test
+    void theInterpreterRunsAModuleWithoutCompilingIt(@TempDir Path cache) {
+        try (McpRuntime runtime = McpRuntime.builder().compileCache(cache).interpreterOnly().build()) {
+            try (McpServer s = runtime.load(TestGuests.guest("fault-server")).start(HostPolicy.denyAll())) {
+                assertEquals("echo", s.call("echo", Map.of()).text());
+            }
+            assertEquals(0, runtime.compileCacheHits());
+        }
+        assertTrue(cache.toFile().list() == null || cache.toFile().list().length == 0, "nothing was compiled");
+    }
+
+    @Test
+    void anEmbeddedManifestAndADifferentSidecarAreRefused(@TempDir Path dir) throws Exception {
+        Path wasm = dir.resolve("fault-server.wasm");
+        Files.copy(TestGuests.guest("fault-server"), wasm);
+        Files.writeString(dir.resolve("fault-server.manifest.json"),
+                "{\"manifestVersion\":1,\"name\":\"fault-server\",\"env\":[\"HOME\"]}");
+        try (McpRuntime runtime = McpRuntime.builder().noCompileCache().build()) {
+            ModuleLoadException e = assertThrows(ModuleLoadException.class, () -> runtime.load(wasm));
+            assertTrue(e.getMessage().contains("differ"), e.getMessage());
+        }
+    }
+
+    @Test
     void aModuleThatIsNotAWasiCommandIsRefused() {
         byte[] library = Wat2Wasm.parse("(module (memory (export \"memory\") 1) (func (export \"add\") ))");
         byte[] foreign = Wat2Wasm.parse("(module (import \"env\" \"host_secret\" (func)) (memory (export \"memory\") 1)"

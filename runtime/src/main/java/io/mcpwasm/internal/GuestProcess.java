@@ -67,10 +67,10 @@ public final class GuestProcess {
      * @param lineSink      receives each stdout line on the guest thread
      * @param onExit        told once, on the guest thread, when the guest has stopped
      */
-    public GuestProcess(String name, WasmModule module, Function<Instance, Machine> machineFactory,
-                        int memoryCapPages, int maxMessageBytes, long stackSize,
-                        Grants grants, LineSplitter.LineSink lineSink,
-                        Consumer<Exit> onExit) {
+    public GuestProcess(String name, WasmModule module, Function<Instance, Machine> machineFactory, long stackSize,
+                        Grants grants, LineSplitter.LineSink lineSink, Consumer<Exit> onExit) {
+        int maxMessageBytes = (int) Math.min(Integer.MAX_VALUE, grants.limits().maxMessageBytes());
+        int memoryCapPages = (int) Math.max(1, Math.min(65536, (grants.limits().memoryBytes() + 65535) / 65536));
         this.name = name;
         this.guestLog = LoggerFactory.getLogger("mcpwasm.server." + name);
         LineSplitter stdout = new LineSplitter(maxMessageBytes, lineSink, (b, off, len) -> {
@@ -110,6 +110,26 @@ public final class GuestProcess {
             hostDecision = new Exit(kind, message, cause, -1);
         }
         thread.interrupt();
+    }
+
+    /**
+     * Stops the guest the polite way: closes its stdin (an MCP server exits on EOF), waits up to {@code grace}, then
+     * interrupts it and waits a little more. Returns when the guest has stopped or was left to end.
+     */
+    public void stop(Duration grace) {
+        closeInput();
+        try {
+            if (!awaitExit(grace)) {
+                LOG.debug("server '{}' did not exit within {} of stdin closing; interrupting it", name, grace);
+                abort(FailureKind.CLOSED, "closed", null);
+                if (!awaitExit(Duration.ofSeconds(5))) {
+                    LOG.warn("server '{}' did not stop after an interrupt; its thread is left to end", name);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abort(FailureKind.CLOSED, "closed", null);
+        }
     }
 
     /** True while the guest runs code, false while it waits for input or a timer (or has stopped). */
@@ -200,7 +220,8 @@ public final class GuestProcess {
         if (t instanceof StartRefused) {
             return new Exit(FailureKind.START_FAILED, t.getMessage(), t, -1);
         }
-        if (t instanceof HostAbort || t instanceof ChicoryInterruptedException || hasCause(t, InterruptedException.class)) {
+        if (t instanceof HostAbort || t instanceof ChicoryInterruptedException || hasCause(t, InterruptedException.class)
+                || hasCause(t, HostAbort.class)) {
             if (closing) {
                 return new Exit(null, "stopped while closing", null, -1);
             }
@@ -246,7 +267,7 @@ public final class GuestProcess {
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c) || c instanceof HostAbort) {
+            if (type.isInstance(c)) {
                 return true;
             }
         }

@@ -62,7 +62,11 @@ public final class ModuleCompiler {
      * @param name  used in log lines
      */
     public static Compiled compile(WasmModule module, DiskCompileCache cache, String name) {
-        boolean cached = cache != null && module.digest() != null && cache.read(module.digest()) != null;
+        byte[] cached = cache != null && module.digest() != null ? cache.get(module.digest()) : null;
+        if (cached != null) {
+            // Read (and checked) once here; the compiler gets exactly these bytes instead of reading them again.
+            return new Compiled(fromCache(module, cached), Set.of(), false);
+        }
         Set<Integer> interpreted = new TreeSet<>();
         while (true) {
             var builder = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL);
@@ -78,7 +82,7 @@ public final class ModuleCompiler {
                     LOG.warn("module '{}': {} function(s) too large for JVM bytecode run on the interpreter: {}",
                             name, interpreted.size(), interpreted);
                 }
-                return new Compiled(factory, Set.copyOf(interpreted), !cached);
+                return new Compiled(factory, Set.copyOf(interpreted), true);
             } catch (ChicoryException e) {
                 Matcher m = FUNCTION_INDEX.matcher(String.valueOf(e.getMessage()));
                 if (!m.find() || interpreted.size() >= MAX_INTERPRETED) {
