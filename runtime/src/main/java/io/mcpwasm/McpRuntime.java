@@ -159,6 +159,73 @@ public final class McpRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads a module compiled to JVM bytecode at build time by Chicory's {@code chicory-compiler-maven-plugin}
+     * (same Chicory version as this library): pass an instance of the class the plugin generated (its {@code name}
+     * parameter), e.g. {@code runtime.loadPrecompiled(new WorkspaceServer(), manifest)}. Nothing is compiled and
+     * the disk compile cache is not used; the module gets the same checks as {@link #load(Path)}.
+     *
+     * <p>The plugin keeps no custom section, so the manifest embedded in the {@code .wasm} does not reach the
+     * compiled module: pass it here, e.g. {@code Manifest.parse(json)} of the server's {@code manifest.json} shipped
+     * as a resource, or {@code Manifest.load(wasmFile)} when the {@code .wasm} is at hand. When the compiled module does carry a {@code mcpwasm.manifest} section
+     * (a hand-made {@code CompiledModule} around the full module), that one is used and must equal {@code manifest}
+     * if both are given.
+     *
+     * @param compiled the plugin's generated class (a {@code com.dylibso.chicory.runtime.CompiledModule})
+     * @param manifest what the module declares; null grants it nothing, like a module without a manifest
+     * @throws ModuleLoadException naming the generated class when its module cannot be loaded, is not a WASI command,
+     *         carries a different manifest, or this runtime is interpreter-only (the compiled module has no function
+     *         bodies left to interpret)
+     */
+    public McpModule loadPrecompiled(com.dylibso.chicory.runtime.CompiledModule compiled, Manifest manifest) {
+        Objects.requireNonNull(compiled, "compiled");
+        ensureOpen();
+        String source = "precompiled:" + compiled.getClass().getName();
+        if (interpretOnly) {
+            throw new ModuleLoadException(source, "this runtime is interpreter-only, and a module compiled at build"
+                    + " time has no function bodies left to interpret");
+        }
+        WasmModule module;
+        Function<Instance, Machine> factory;
+        try {
+            module = compiled.wasmModule();
+            factory = compiled.machineFactory();
+        } catch (RuntimeException | LinkageError e) { // e.g. its .meta resource missing: ExceptionInInitializerError
+            throw new ModuleLoadException(source, "cannot load the compiled module: " + e, e);
+        }
+        if (module == null || factory == null) {
+            throw new ModuleLoadException(source, "the compiled module gave no " + (module == null ? "WasmModule"
+                    : "machine factory"));
+        }
+        String problem = ModuleChecks.wasiCommandProblem(module);
+        if (problem != null) {
+            throw new ModuleLoadException(source, problem);
+        }
+        Manifest effective = embeddedManifest(source, module, manifest);
+        String name = effective != null ? effective.name()
+                : ModuleChecks.safeName(compiled.getClass().getSimpleName());
+        LOG.debug("module '{}' from {} ready (compiled at build time)", name, source);
+        return new McpModule(this, source, name, effective, module, factory);
+    }
+
+    /** The manifest in the module's custom section, checked against {@code given}; else {@code given}. */
+    private static Manifest embeddedManifest(String source, WasmModule module, Manifest given) {
+        if (!(module.customSection(Manifest.SECTION_NAME)
+                instanceof com.dylibso.chicory.wasm.types.UnknownCustomSection section)) {
+            return given;
+        }
+        Manifest embedded;
+        try {
+            embedded = Manifest.parse(section.bytes());
+        } catch (RuntimeException e) {
+            throw new ModuleLoadException(source, e.getMessage(), e);
+        }
+        if (given != null && !given.equals(embedded)) {
+            throw new ModuleLoadException(source, "its embedded manifest and the manifest given differ");
+        }
+        return embedded;
+    }
+
     private McpModule define(String source, String fallbackName, byte[] bytes, Manifest sidecar) {
         ensureOpen();
         Manifest manifest;
