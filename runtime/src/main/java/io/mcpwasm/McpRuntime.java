@@ -167,9 +167,9 @@ public final class McpRuntime implements AutoCloseable {
      *
      * <p>The plugin keeps no custom section, so the manifest embedded in the {@code .wasm} does not reach the
      * compiled module: pass it here, e.g. {@code Manifest.parse(json)} of the server's {@code manifest.json} shipped
-     * as a resource, or {@code Manifest.load(wasmFile)} when the {@code .wasm} is at hand. When the compiled module does carry a {@code mcpwasm.manifest} section
-     * (a hand-made {@code CompiledModule} around the full module), that one is used and must equal {@code manifest}
-     * if both are given.
+     * as a resource, or {@code Manifest.load(wasmFile)} when the {@code .wasm} is at hand. When the compiled module
+     * does carry a {@code mcpwasm.manifest} section (a hand-made {@code CompiledModule} around the full module), that
+     * one is used and must equal {@code manifest} if both are given.
      *
      * @param compiled the plugin's generated class (a {@code com.dylibso.chicory.runtime.CompiledModule})
      * @param manifest what the module declares; null grants it nothing, like a module without a manifest

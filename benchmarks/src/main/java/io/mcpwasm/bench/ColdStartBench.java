@@ -4,6 +4,13 @@ import io.mcpwasm.McpModule;
 import io.mcpwasm.McpRuntime;
 import io.mcpwasm.McpServer;
 import io.mcpwasm.ServerOptions;
+import io.mcpwasm.bench.aot.GoWorkspace;
+import io.mcpwasm.bench.aot.RustNotes;
+import io.mcpwasm.bench.aot.ZigTools;
+import io.mcpwasm.wasi.Manifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code mode}: {@code cached} = runtime compiler with a warm disk cache (filled by {@link PrimeCache} before
  * the run); {@code nocache} = runtime compiler, no disk cache (compiles in memory); {@code interpreter} =
- * Chicory's interpreter, nothing compiled. Build-time AOT (chicory-compiler-maven-plugin) is not measured.
+ * Chicory's interpreter, nothing compiled; {@code aot} = compiled at build time by chicory-compiler-maven-plugin
+ * (benchmarks/pom.xml, classes {@code io.mcpwasm.bench.aot.*}) and loaded with {@link McpRuntime#loadPrecompiled}:
+ * the timed part loads the generated classes, parses the stripped {@code .meta} module and reads the sample's
+ * {@code manifest.json} (the plugin drops the embedded one).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -42,7 +52,7 @@ public class ColdStartBench {
     @Param({Samples.GO, Samples.RUST, Samples.ZIG})
     public String sample;
 
-    @Param({"cached", "nocache", "interpreter"})
+    @Param({"cached", "nocache", "interpreter", "aot"})
     public String mode;
 
     private Path notes;
@@ -67,11 +77,14 @@ public class ColdStartBench {
             case "interpreter":
                 b.noCompileCache().interpreterOnly();
                 break;
+            case "aot":
+                b.noCompileCache();
+                break;
             default:
                 throw new IllegalArgumentException("mode " + mode);
         }
         runtime = b.build();
-        McpModule module = runtime.load(Samples.wasm(sample));
+        McpModule module = "aot".equals(mode) ? loadAot(runtime, sample) : runtime.load(Samples.wasm(sample));
         server = module.start(Samples.policy(sample, notes),
                 ServerOptions.builder().startTimeout(Duration.ofMinutes(5)).build());
         int tools = server.tools().size();
@@ -79,6 +92,35 @@ public class ColdStartBench {
             throw new IllegalStateException("the disk cache was cold: run PrimeCache first (benchmarks/run.sh does)");
         }
         return tools;
+    }
+
+    /**
+     * Loads a sample compiled at build time: its generated class, and its manifest from the sample's
+     * {@code manifest.json} (the file its build embeds in the {@code .wasm}).
+     */
+    static McpModule loadAot(McpRuntime runtime, String sample) {
+        com.dylibso.chicory.runtime.CompiledModule compiled;
+        switch (sample) {
+            case Samples.GO:
+                compiled = new GoWorkspace();
+                break;
+            case Samples.RUST:
+                compiled = new RustNotes();
+                break;
+            case Samples.ZIG:
+                compiled = new ZigTools();
+                break;
+            default:
+                throw new IllegalArgumentException("no build-time compiled module for " + sample);
+        }
+        Manifest manifest;
+        try {
+            manifest = Manifest.parse(Files.readAllBytes(Samples.root().resolve("samples").resolve(sample)
+                    .resolve("manifest.json")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return runtime.loadPrecompiled(compiled, manifest);
     }
 
     @TearDown(Level.Iteration)

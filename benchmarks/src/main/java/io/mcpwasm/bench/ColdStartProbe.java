@@ -14,7 +14,8 @@ import java.util.Locale;
  * module loaded (read + parse + compile or disk-cache load), instance started (instantiate + guest start-up + MCP
  * set-up), tools listed. Prints one line; run it under JFR to profile a cold start (benchmarks/run.sh does).
  *
- * <p>Usage: {@code ColdStartProbe <sample> cached|nocache|interpreter}
+ * <p>Usage: {@code ColdStartProbe <sample> cached|nocache|interpreter|aot} ({@code aot}: compiled at build time, see
+ * {@link ColdStartBench})
  */
 public final class ColdStartProbe {
     private ColdStartProbe() {}
@@ -29,14 +30,15 @@ public final class ColdStartProbe {
         McpRuntime.Builder b = McpRuntime.builder();
         if ("cached".equals(mode)) {
             b.compileCache(Samples.compileCache());
-        } else if ("nocache".equals(mode)) {
+        } else if ("nocache".equals(mode) || "aot".equals(mode)) {
             b.noCompileCache();
         } else {
             b.noCompileCache().interpreterOnly();
         }
         try (McpRuntime runtime = b.build()) {
             long t1 = System.nanoTime();
-            McpModule module = runtime.load(Samples.wasm(sample));
+            McpModule module = "aot".equals(mode) ? ColdStartBench.loadAot(runtime, sample)
+                    : runtime.load(Samples.wasm(sample));
             long t2 = System.nanoTime();
             try (McpServer server = module.start(Samples.policy(sample, notes),
                     ServerOptions.builder().startTimeout(Duration.ofMinutes(5)).build())) {
