@@ -3,7 +3,8 @@
 #
 #   benchmarks/run.sh [quick|full]        (default: quick, < 15 minutes on 2 shared cores)
 #
-# Builds what it needs (the Maven modules, offline when possible; the native sample builds), fills the disk compile
+# Builds what it needs (the Maven modules, offline when possible, which also compiles the samples at build time with
+# chicory-compiler-maven-plugin for the cold start mode "aot"; the native sample builds), fills the disk compile
 # cache, runs the JMH benchmarks (JDK 17 = the `java` on PATH or $JAVA_HOME; the compute benchmark also on
 # $JDK25_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64), the cold start phases, JFR profiles of the go and zig
 # calls, the go warm start, the compute call and the go cold start, the memory probe, and writes benchmarks/results/<UTC date>/:
@@ -26,7 +27,7 @@ JDK25_HOME="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 started=$(date +%s)
 step() { echo; echo "=== $* ($(( $(date +%s) - started )) s)"; }
 
-step "build (mvn package, no tests)"
+step "build (mvn package, no tests; includes the build-time AOT of the samples)"
 mvn -B -q -o -pl benchmarks -am package -DskipTests || mvn -B -q -pl benchmarks -am package -DskipTests
 mvn -B -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$root/$work/deps.txt" >/dev/null \
   || mvn -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$root/$work/deps.txt" >/dev/null
@@ -52,7 +53,7 @@ jmh() { # jmh <name> <jmh args...>: one JMH run into $work/<name>.json
 hugeOff="-XX:+DontCompileHugeMethods -Xss8m -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
 hugeOn="-XX:-DontCompileHugeMethods -Xss8m -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
 if [ "$mode" = quick ]; then
-  jmh cold-cached 'ColdStartBench' -p mode=cached -f 3
+  jmh cold-cached 'ColdStartBench' -p mode=cached,aot -f 3
   jmh cold      'ColdStartBench' -p mode=nocache,interpreter -f 1
   jmh warm      'WarmStartBench' -wi 3 -w 2 -i 4 -r 1
   jmh call      'CallBench' -wi 4 -w 2 -i 5 -r 1
@@ -75,7 +76,7 @@ else
 fi
 
 step "cold start phases (fresh JVM each, ColdStartProbe)"
-phaseModes="cached"; [ "$mode" = full ] && phaseModes="cached nocache interpreter"
+phaseModes="cached aot"; [ "$mode" = full ] && phaseModes="cached aot nocache interpreter"
 : > "$out/cold-phases.txt"
 for m in $phaseModes; do
   for s in go-workspace rust-notes zig-tools; do
