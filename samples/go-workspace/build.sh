@@ -26,7 +26,25 @@ fi
 export GOTOOLCHAIN="$GO_VERSION+auto" GOFLAGS=-mod=readonly CGO_ENABLED=0
 go version
 raw="$(mktemp -d)/go-workspace.raw.wasm"
-GOOS=wasip1 GOARCH=wasm go build -trimpath -ldflags='-s -w' -buildvcs=false -o "$raw" .
+# Per-package compiler flags, so that Chicory's compiler can turn every function into a JVM method (at most
+# 65535 bytes of bytecode); the ones it refuses run on its interpreter, which was 24% of a tool call's guest CPU.
+# With Go's defaults two functions are refused (benchmarks/results/2026-11-27/go-functions.md):
+# - github.com/google/jsonschema-go/jsonschema.(*state).validate (runs on every tools/call: 78.6 KB of wasm,
+#   101634 bytes of JVM bytecode). It is one big function whose size comes mostly from inlining (fmt.Errorf,
+#   reflect accessors, the properties() iterator with the range-over-func loop bodies): -l makes it 51.6 KB
+#   (66404 bytes of JVM bytecode, still over). Its 36 explicit nil checks (wasm cannot fault on address 0, so
+#   Go emits a compare and a call to runtime.sigpanic for each) take the rest: with -d=disablenil it is
+#   50.1 KB and 64965 bytes of JVM bytecode, ~570 bytes under the limit.
+# - unicode.map.init.2, the initialiser of the unicode.Scripts map literal (163 entries, each a
+#   mapassign_faststr call plus two nil checks of its result, each call a resume point of Go's wasm code;
+#   runs once per start): 50.6 KB, 67312 bytes of JVM bytecode; with -d=disablenil 37.2 KB, 49223 bytes.
+# -d=disablenil only drops the checks that turn a nil dereference into a panic (the code is otherwise
+# identical): in these two packages a nil dereference would read Go's zeroed low page instead of panicking.
+# Nothing else compiled with Go's defaults is refused. The native build of the benchmarks keeps Go's defaults.
+GCFLAGS_UNICODE='unicode=-d=disablenil'
+GCFLAGS_JSONSCHEMA='github.com/google/jsonschema-go/jsonschema=-l -d=disablenil'
+GOOS=wasip1 GOARCH=wasm go build -trimpath -gcflags="$GCFLAGS_UNICODE" -gcflags="$GCFLAGS_JSONSCHEMA" \
+  -ldflags='-s -w' -buildvcs=false -o "$raw" .
 ../embed-manifest.sh "$raw" manifest.json go-workspace.wasm
 rm -rf "$(dirname "$raw")"
 ls -l go-workspace.wasm
