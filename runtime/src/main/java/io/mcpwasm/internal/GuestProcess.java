@@ -60,7 +60,7 @@ public final class GuestProcess {
     private final Logger guestLog;
     private volatile Exit hostDecision;
     private volatile boolean closing;
-    private volatile PagedMemory memory;
+    private volatile WindowMemory memory;
 
     /**
      * @param grants        what the server may use: mounts, env, secrets, clocks, network, audit listener
@@ -177,7 +177,7 @@ public final class GuestProcess {
                     .withMachineFactory(machineFactory)
                     .withMemoryLimits(new MemoryLimits(declared, capPages))
                     .withMemoryFactory(limits -> limits.shared() ? new ByteBufferMemory(limits)
-                            : (memory = new PagedMemory(limits)))
+                            : (memory = new WindowMemory(limits)))
                     .build();
             exit = closing ? new Exit(null, "guest returned from _start", null, 0)
                     : new Exit(FailureKind.EXIT, "returned from _start while its stdin was open", null, 0);
@@ -206,7 +206,7 @@ public final class GuestProcess {
     }
 
     private Exit classify(Throwable t) {
-        PagedMemory m = memory;
+        WindowMemory m = memory;
         boolean memoryRefused = m != null && m.refusedGrowPages() > 0;
         if (t instanceof GuestExitException e) {
             if (e.exitCode() == 0 && closing) {
@@ -249,7 +249,7 @@ public final class GuestProcess {
         return new Exit(FailureKind.START_FAILED, "could not run: " + t, t, -1);
     }
 
-    private static Exit oom(PagedMemory m, Throwable cause) {
+    private static Exit oom(WindowMemory m, Throwable cause) {
         return new Exit(FailureKind.OUT_OF_MEMORY, "ran out of memory: it asked to grow by "
                 + m.refusedGrowPages() + " pages past its cap of " + m.maximumPages() + " pages ("
                 + (m.maximumPages() * 64L / 1024) + " MiB)", cause, -1);
