@@ -5,6 +5,7 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.mcpwasm.internal.CachedClasses;
 import io.mcpwasm.internal.CodeStripper;
 import io.mcpwasm.internal.DiskCompileCache;
 import io.mcpwasm.internal.ModuleCompiler;
@@ -17,12 +18,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -228,37 +233,94 @@ public final class McpRuntime implements AutoCloseable {
 
     private McpModule define(String source, String fallbackName, byte[] bytes, Manifest sidecar) {
         ensureOpen();
-        Manifest manifest;
-        try {
-            manifest = Manifest.fromWasm(bytes).orElse(sidecar);
-        } catch (RuntimeException e) {
-            throw new ModuleLoadException(source, e.getMessage(), e);
-        }
-        if (sidecar != null && !sidecar.equals(manifest)) {
-            throw new ModuleLoadException(source, "its embedded manifest and its sidecar manifest file differ");
-        }
-        String name = manifest != null ? manifest.name() : ModuleChecks.safeName(fallbackName);
         long started = System.nanoTime();
-        String sha256 = cache != null ? hexSha256(bytes) : null;
-        Loaded loaded = sha256 != null ? fromStrippedCache(sha256, source) : null;
-        if (loaded == null) {
-            loaded = parseAndCompile(source, name, bytes, sha256);
+        // With the disk cache on, the module's compiled classes are read, defined and verified on another thread
+        // while this one reads the manifest and parses the module (a cold load does both at once).
+        byte[] digest = cache != null ? sha256(bytes) : null;
+        Future<CachedClasses> classes = digest != null && !interpretOnly
+                ? events.submit(() -> cachedClasses(classesKey(digest), source)) : null;
+        try {
+            Manifest manifest;
+            try {
+                manifest = Manifest.fromWasm(bytes).orElse(sidecar);
+            } catch (RuntimeException e) {
+                throw new ModuleLoadException(source, e.getMessage(), e);
+            }
+            if (sidecar != null && !sidecar.equals(manifest)) {
+                throw new ModuleLoadException(source, "its embedded manifest and its sidecar manifest file differ");
+            }
+            String name = manifest != null ? manifest.name() : ModuleChecks.safeName(fallbackName);
+            String sha256 = digest != null ? HexFormat.of().formatHex(digest) : null;
+            Loaded loaded = classes != null ? fromStrippedCache(sha256, source, classes) : null;
+            if (loaded == null) {
+                loaded = parseAndCompile(source, name, bytes, sha256, classes);
+            }
+            LOG.debug("module '{}' from {} ready in {} ms ({})", name, source,
+                    (System.nanoTime() - started) / 1_000_000, interpretOnly ? "interpreter" : loaded.how());
+            return new McpModule(this, source, name, manifest, loaded.module(), loaded.factory());
+        } finally {
+            if (classes != null) {
+                classes.cancel(false);
+            }
         }
-        LOG.debug("module '{}' from {} ready in {} ms ({})", name, source, (System.nanoTime() - started) / 1_000_000,
-                interpretOnly ? "interpreter" : loaded.how());
-        WasmModule module = loaded.module();
-        var factory = loaded.factory();
-        return new McpModule(this, source, name, manifest, module, factory);
     }
 
     /** A parsed module and its machine factory (null: interpret); {@code how} says where they came from. */
     private record Loaded(WasmModule module,
                           Function<Instance, Machine> factory, String how) {}
 
-    private Loaded parseAndCompile(String source, String name, byte[] bytes, String sha256) {
+    /**
+     * Chicory's compiler stores a module's classes under the module's digest, {@code sha-256:<base64>}; a stripped
+     * copy's classes are the same bytes, so the original module's digest finds them before anything is parsed.
+     */
+    private static String classesKey(byte[] digest) {
+        return "sha-256:" + Base64.getEncoder().encodeToString(digest);
+    }
+
+    /** The cached classes under {@code key}, defined; null when absent or unusable (the module is then compiled). */
+    private CachedClasses cachedClasses(String key, String source) {
+        byte[] jar = cache.get(key);
+        if (jar == null) {
+            return null;
+        }
+        try {
+            return CachedClasses.define(jar);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("compile cache: cannot use the cached classes of {} ({}); compiling it again", source,
+                    e.toString());
+            cache.delete(key);
+            return null;
+        }
+    }
+
+    private static CachedClasses await(Future<CachedClasses> classes) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return classes.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    return null; // cachedClasses catches what it expects; anything else: compile instead
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Loaded parseAndCompile(String source, String name, byte[] bytes, String sha256,
+                                   Future<CachedClasses> classes) {
         WasmModule module = parse(source, bytes);
         if (interpretOnly) {
             return new Loaded(module, null, "interpreter");
+        }
+        CachedClasses cached = classes != null ? await(classes) : null;
+        if (cached != null) {
+            return new Loaded(module, cached.factoryFor(module), "compile cache");
         }
         ModuleCompiler.Compiled compiled;
         try {
@@ -293,46 +355,43 @@ public final class McpRuntime implements AutoCloseable {
     private void saveStripped(String source, byte[] bytes, String sha256, WasmModule module,
                               ModuleCompiler.Compiled compiled) {
         try {
-            byte[] jar = cache.read(module.digest());
             byte[] stripped = CodeStripper.strip(bytes, compiled.interpreted());
-            if (jar == null || stripped == null) {
-                return;
+            if (stripped != null) {
+                cache.putStrippedModule(sha256, stripped);
             }
-            WasmModule strippedModule = Parser.parse(stripped);
-            cache.putIfAbsent(strippedModule.digest(), jar);
-            cache.putStrippedModule(sha256, stripped);
         } catch (RuntimeException e) {
             LOG.debug("compile cache: no stripped copy of {}: {}", source, e.toString());
         }
     }
 
-    /** The fast path: a stripped copy and its classes from the cache; null when absent or unusable. */
-    private Loaded fromStrippedCache(String sha256, String source) {
-        if (interpretOnly) {
-            return null;
-        }
+    /**
+     * The fast path: a stripped copy from the cache, with the classes being defined meanwhile; null when either is
+     * absent or unusable.
+     */
+    private Loaded fromStrippedCache(String sha256, String source, Future<CachedClasses> classes) {
         byte[] stripped = cache.strippedModule(sha256);
         if (stripped == null) {
             return null;
         }
+        WasmModule module;
         try {
             // Not validated again: it is a copy of a module that was validated before it was compiled, and whoever
             // can write the cache can already replace the compiled classes themselves.
-            WasmModule module = UNVALIDATED.parse(() -> new java.io.ByteArrayInputStream(stripped));
-            byte[] jar = cache.get(module.digest());
-            if (jar == null || ModuleChecks.wasiCommandProblem(module) != null) {
-                return null;
-            }
-            return new Loaded(module, ModuleCompiler.fromCache(module, jar), "compile cache");
-        } catch (RuntimeException | LinkageError e) {
+            module = UNVALIDATED.parse(() -> new java.io.ByteArrayInputStream(stripped));
+        } catch (RuntimeException e) {
             LOG.warn("compile cache: cannot use the cached copy of {} ({}); compiling it again", source, e.toString());
             return null;
         }
+        if (ModuleChecks.wasiCommandProblem(module) != null) {
+            return null;
+        }
+        CachedClasses cached = await(classes);
+        return cached == null ? null : new Loaded(module, cached.factoryFor(module), "compile cache");
     }
 
-    private static String hexSha256(byte[] bytes) {
+    private static byte[] sha256(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

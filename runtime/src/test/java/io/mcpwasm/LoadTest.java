@@ -98,8 +98,8 @@ class LoadTest {
             assertEquals(0, first.compileCacheHits());
         }
         Map<Path, Long> sizes = entries(cache);
-        assertEquals(3, sizes.size(), "compiled classes, the same classes under the stripped module's digest, "
-                + "and the stripped module: " + sizes.keySet());
+        assertEquals(2, sizes.size(), "compiled classes (under the module's digest) and the stripped module: "
+                + sizes.keySet());
 
         // A second runtime (as a second JVM would) parses the stripped copy and loads the compiled classes.
         try (McpRuntime second = McpRuntime.builder().compileCache(cache).build()) {
@@ -125,6 +125,33 @@ class LoadTest {
             }
         }
         assertEquals(sizes, entries(cache), "whole entries were written back");
+    }
+
+    @Test
+    void cachedClassesTheJvmRefusesAreCompiledAgain(@TempDir Path cache) throws Exception {
+        byte[] wasm = Files.readAllBytes(TestGuests.guest("fault-server"));
+        String key = com.dylibso.chicory.wasm.Parser.parse(wasm).digest(); // where Chicory's compiler puts them
+        io.mcpwasm.internal.DiskCompileCache disk = new io.mcpwasm.internal.DiskCompileCache(
+                cache.resolve("compiled").resolve("v2-chicory-" + McpRuntime.CHICORY_VERSION));
+        // An entry whose integrity header is right but whose payload is no jar of classes (a different compiler
+        // writing into the same directory, say).
+        disk.putIfAbsent(key, "not a jar".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (McpRuntime runtime = McpRuntime.builder().compileCache(cache).build()) {
+            McpModule m = runtime.load(wasm, "fault-server");
+            try (McpServer s = m.start(HostPolicy.denyAll())) {
+                assertEquals("echo", s.call("echo", Map.of()).text());
+            }
+        }
+        byte[] replaced = disk.read(key);
+        assertNotNull(replaced, "the compiled classes were written back");
+        assertNotEquals("not a jar", new String(replaced, java.nio.charset.StandardCharsets.UTF_8));
+        try (McpRuntime again = McpRuntime.builder().compileCache(cache).build()) {
+            McpModule m = again.load(wasm, "fault-server");
+            assertEquals(2, again.compileCacheHits(), "the rewritten entry and the stripped copy are used");
+            try (McpServer s = m.start(HostPolicy.denyAll())) {
+                assertEquals("echo", s.call("echo", Map.of()).text());
+            }
+        }
     }
 
     private static Map<Path, Long> entries(Path cache) throws java.io.IOException {

@@ -76,6 +76,16 @@ public final class DiskCompileCache implements Cache {
         return payload;
     }
 
+    /** Removes an entry (one that could not be used); a failure is logged. */
+    public void delete(String key) {
+        Path entry = entryFor(key);
+        try {
+            Files.deleteIfExists(entry);
+        } catch (IOException e) {
+            LOG.warn("compile cache: cannot delete {}: {}", entry, e.toString());
+        }
+    }
+
     /**
      * The stripped copy of a module (see CodeStripper) saved beside its compiled classes, or null.
      *

@@ -1,6 +1,5 @@
 package io.mcpwasm.internal;
 
-import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
@@ -41,18 +40,7 @@ public final class ModuleCompiler {
      * copy (see {@link CodeStripper}) whose stubs must never be compiled. Fails if the classes cannot be loaded.
      */
     public static Function<Instance, Machine> fromCache(WasmModule module, byte[] jar) {
-        Cache only = new Cache() {
-            @Override
-            public byte[] get(String key) {
-                return jar;
-            }
-
-            @Override
-            public void putIfAbsent(String key, byte[] data) {
-                throw new IllegalStateException("a cached module is never compiled");
-            }
-        };
-        return MachineFactoryCompiler.builder(module).withCache(only).compile();
+        return CachedClasses.define(jar).factoryFor(module);
     }
 
     /**

@@ -786,6 +786,12 @@ public final class McpSession implements AutoCloseable {
             completeNow(p, result);
             return;
         }
+        if (p.progress != null) {
+            // Through the lane that delivers progress notifications, so that every notification the server sent
+            // before its result reaches the listener before the call completes.
+            events.execute(() -> completeNow(p, result));
+            return;
+        }
         runOnExecutor(() -> completeNow(p, result));
     }
 
