@@ -39,7 +39,7 @@ public final class GuestConnection implements AutoCloseable {
                                 Consumer<ServerFailedException> onClosed) {
         McpRuntime runtime = module.runtime();
         SerialExecutor inbound = new SerialExecutor(runtime.events());
-        GuestProcess process = new GuestProcess(module.name(), module.wasmModule(), module.machineFactory(),
+        GuestProcess process = new GuestProcess(module.name(), module.wasmModule(), module.machineFactory(), module.dataImage(),
                 runtime.guestStackSize(), grants,
                 (b, off, len) -> {
                     String line = new String(b, off, len, StandardCharsets.UTF_8);

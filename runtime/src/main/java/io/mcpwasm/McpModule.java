@@ -3,6 +3,7 @@ package io.mcpwasm;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.mcpwasm.internal.DataImage;
 import io.mcpwasm.wasi.Grants;
 import io.mcpwasm.wasi.HostPolicy;
 import io.mcpwasm.wasi.Manifest;
@@ -23,6 +24,8 @@ public final class McpModule {
     private final Manifest manifest;
     private final WasmModule module;
     private final Function<Instance, Machine> machineFactory;
+    private volatile DataImage dataImage;
+    private volatile boolean dataImageDone;
 
     McpModule(McpRuntime runtime, String source, String name, Manifest manifest, WasmModule module,
               Function<Instance, Machine> machineFactory) {
@@ -109,6 +112,21 @@ public final class McpModule {
 
     Function<Instance, Machine> machineFactory() {
         return machineFactory;
+    }
+
+    /** The module's data segments merged once for all its instances (null when not applicable). */
+    DataImage dataImage() {
+        DataImage d = dataImage;
+        if (d == null && !dataImageDone) {
+            synchronized (this) {
+                if (!dataImageDone) {
+                    dataImage = DataImage.of(module);
+                    dataImageDone = true;
+                }
+                d = dataImage;
+            }
+        }
+        return d;
     }
 
     Manifest manifestOrNull() {

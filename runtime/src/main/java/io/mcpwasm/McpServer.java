@@ -258,7 +258,8 @@ public final class McpServer implements AutoCloseable {
                 .listeners(options.listeners())
                 .build();
         gen.session = session;
-        gen.process = new GuestProcess(name, module.wasmModule(), module.machineFactory(), runtime.guestStackSize(),
+        gen.process = new GuestProcess(name, module.wasmModule(), module.machineFactory(), module.dataImage(),
+                runtime.guestStackSize(),
                 grants,
                 (b, off, len) -> session.onMessage(b, off, len),
                 exit -> onExit(gen, exit));

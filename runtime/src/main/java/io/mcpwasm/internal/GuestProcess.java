@@ -67,7 +67,8 @@ public final class GuestProcess {
      * @param lineSink      receives each stdout line on the guest thread
      * @param onExit        told once, on the guest thread, when the guest has stopped
      */
-    public GuestProcess(String name, WasmModule module, Function<Instance, Machine> machineFactory, long stackSize,
+    public GuestProcess(String name, WasmModule module, Function<Instance, Machine> machineFactory,
+                        DataImage dataImage, long stackSize,
                         Grants grants, LineSplitter.LineSink lineSink, Consumer<Exit> onExit) {
         int maxMessageBytes = (int) Math.min(Integer.MAX_VALUE, grants.limits().maxMessageBytes());
         int memoryCapPages = (int) Math.max(1, Math.min(65536, (grants.limits().memoryBytes() + 65535) / 65536));
@@ -81,7 +82,7 @@ public final class GuestProcess {
         LineSplitter stderr = new LineSplitter(MAX_STDERR_LINE,
                 (b, off, len) -> guestLog.info("{}", new String(b, off, len, StandardCharsets.UTF_8)),
                 (b, off, len) -> guestLog.info("{}...", new String(b, off, len, StandardCharsets.UTF_8)));
-        this.thread = new Thread(null, () -> run(module, machineFactory, memoryCapPages, grants,
+        this.thread = new Thread(null, () -> run(module, machineFactory, dataImage, memoryCapPages, grants,
                 stdout, stderr, onExit), "mcpwasm-" + name, stackSize);
         this.thread.setDaemon(true);
     }
@@ -149,7 +150,7 @@ public final class GuestProcess {
         return Thread.currentThread() == thread;
     }
 
-    private void run(WasmModule module, Function<Instance, Machine> machineFactory, int capPages,
+    private void run(WasmModule module, Function<Instance, Machine> machineFactory, DataImage dataImage, int capPages,
                      Grants grants, LineSplitter stdout, LineSplitter stderr, Consumer<Exit> onExit) {
         Exit exit;
         WasiHost host = null;
@@ -177,7 +178,7 @@ public final class GuestProcess {
                     .withMachineFactory(machineFactory)
                     .withMemoryLimits(new MemoryLimits(declared, capPages))
                     .withMemoryFactory(limits -> limits.shared() ? new ByteBufferMemory(limits)
-                            : (memory = new WindowMemory(limits)))
+                            : (memory = new WindowMemory(limits, dataImage)))
                     .build();
             exit = closing ? new Exit(null, "guest returned from _start", null, 0)
                     : new Exit(FailureKind.EXIT, "returned from _start while its stdin was open", null, 0);

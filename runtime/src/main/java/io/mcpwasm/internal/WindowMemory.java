@@ -56,8 +56,15 @@ final class WindowMemory implements Memory {
     private DataSegment[] dataSegments;
     private int refusedGrowPages;
     private int reallocations;
+    private final DataImage image;
 
     WindowMemory(MemoryLimits limits) {
+        this(limits, null);
+    }
+
+    /** @param image the module's active data segments merged (see {@link DataImage}), or null */
+    WindowMemory(MemoryLimits limits, DataImage image) {
+        this.image = image;
         if (limits.shared()) {
             throw new IllegalArgumentException("shared memories are not supported by WindowMemory");
         }
@@ -243,6 +250,16 @@ final class WindowMemory implements Memory {
     public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
         this.dataSegments = segments;
         if (segments == null) {
+            return;
+        }
+        if (image != null && memoryIndex == 0) {
+            int offset = image.base();
+            byte[] data = image.bytes();
+            if ((long) offset + data.length > sizeInBytes()) {
+                throw new UninstantiableException("out of bounds memory access: data segments up to "
+                        + ((long) offset + data.length) + ", memory is " + sizeInBytes() + " bytes");
+            }
+            write(offset, data, 0, data.length);
             return;
         }
         for (DataSegment s : segments) {
