@@ -65,6 +65,11 @@ import org.slf4j.LoggerFactory;
 public final class McpRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(McpRuntime.class);
     static final String CHICORY_VERSION = chicoryVersion();
+    /**
+     * The cache's subdirectory: entries are only valid for the Chicory that compiled them and the layout of this
+     * runtime (v3: classes found by the original module's digest, data segments merged in the stripped copy).
+     */
+    static final String CACHE_LAYOUT = "v3-chicory-" + CHICORY_VERSION;
 
     private static final Parser UNVALIDATED = Parser.builder().withValidation(false).build();
 
@@ -80,7 +85,7 @@ public final class McpRuntime implements AutoCloseable {
     private McpRuntime(Builder b) {
         this.cache = b.cacheEnabled ? new DiskCompileCache(
                 (b.cacheDirectory != null ? b.cacheDirectory : defaultCacheDirectory())
-                        .resolve("compiled").resolve("v2-chicory-" + CHICORY_VERSION)) : null;
+                        .resolve("compiled").resolve(CACHE_LAYOUT)) : null;
         this.guestStackSize = b.guestStackSize;
         this.interpretOnly = b.interpretOnly;
         this.auditListener = b.auditListener;

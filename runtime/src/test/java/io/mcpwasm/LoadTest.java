@@ -132,7 +132,7 @@ class LoadTest {
         byte[] wasm = Files.readAllBytes(TestGuests.guest("fault-server"));
         String key = com.dylibso.chicory.wasm.Parser.parse(wasm).digest(); // where Chicory's compiler puts them
         io.mcpwasm.internal.DiskCompileCache disk = new io.mcpwasm.internal.DiskCompileCache(
-                cache.resolve("compiled").resolve("v2-chicory-" + McpRuntime.CHICORY_VERSION));
+                cache.resolve("compiled").resolve(McpRuntime.CACHE_LAYOUT));
         // An entry whose integrity header is right but whose payload is no jar of classes (a different compiler
         // writing into the same directory, say).
         disk.putIfAbsent(key, "not a jar".getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -75,6 +75,30 @@ class CodeStripperTest {
     }
 
     @Test
+    void activeDataSegmentsAreMergedIntoOneThatWritesTheSameBytes() {
+        byte[] wasm = Wat2Wasm.parse("""
+                (module (memory (export "memory") 2)
+                  (data (i32.const 100) "hello") (data (i32.const 101) "XY") (data (i32.const 70000) "far")
+                  (data (i32.const 64) "z"))"""); // the lowest offset, 64, needs two bytes of signed LEB128
+        byte[] stripped = CodeStripper.strip(wasm, java.util.Set.of());
+        WasmModule merged = Parser.parse(stripped);
+        assertEquals(1, merged.dataSection().dataSegmentCount());
+        byte[] expected = Instance.builder(Parser.parse(wasm)).build().memory().readBytes(0, 2 << 16);
+        byte[] actual = Instance.builder(merged).build().memory().readBytes(0, 2 << 16);
+        assertArrayEquals(expected, actual);
+        assertEquals("hXYlo", new String(actual, 100, 5, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void dataSegmentsCodeCanNameAreKept() {
+        byte[] wasm = Wat2Wasm.parse("""
+                (module (memory 1) (data (i32.const 0) "a") (data (i32.const 8) "b") (data $p "passive")
+                  (func (export "init") (memory.init $p (i32.const 16) (i32.const 0) (i32.const 7))))""");
+        byte[] stripped = CodeStripper.strip(wasm, java.util.Set.of());
+        assertEquals(3, Parser.parse(stripped).dataSection().dataSegmentCount(), "memory.init names segment 2");
+    }
+
+    @Test
     void garbageIsNotStripped() {
         assertNull(CodeStripper.strip(new byte[] {1, 2, 3}, java.util.Set.of()));
     }
