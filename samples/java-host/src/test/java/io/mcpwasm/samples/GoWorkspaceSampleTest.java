@@ -129,8 +129,9 @@ class GoWorkspaceSampleTest {
     @Test
     void aSecondRuntimeOnTheWarmCompileCacheRunsTheModuleToo() throws Exception {
         // The first load in this JVM compiled the module or took it from target/test-compile-cache; either way the
-        // cache is warm now. The module has functions too large for JVM bytecode that run on the interpreter: a
-        // cached copy must still carry them.
+        // cache is warm now, and the second runtime runs the cached classes on the cached (stripped) copy. (Functions
+        // too large for JVM bytecode would run on the interpreter from that copy; samples/go-workspace/build.sh keeps
+        // this module free of them, and runtime's CodeStripperTest covers the case.)
         try (McpRuntime second = SampleSupport.runtime(AUDIT)) {
             McpModule again = second.load(SampleSupport.sample("go-workspace/go-workspace.wasm"));
             assertTrue(second.compileCacheHits() > 0, "the second load did not use the compile cache");
