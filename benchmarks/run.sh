@@ -55,8 +55,10 @@ hugeOn="-XX:-DontCompileHugeMethods -Xss8m -Xmx2g -Dorg.slf4j.simpleLogger.defau
 if [ "$mode" = quick ]; then
   jmh cold-cached 'ColdStartBench' -p mode=cached,aot -f 3
   jmh cold      'ColdStartBench' -p mode=nocache,interpreter -f 1
-  jmh warm      'WarmStartBench' -wi 3 -w 2 -i 4 -r 1
-  jmh call      'CallBench' -wi 4 -w 2 -i 5 -r 1
+  jmh warm      'WarmStartBench' -wi 5 -w 2 -i 4 -r 1
+  # Go needs ~20 s before the JIT has compiled its hot (and huge) methods on 2 cores: a shorter warm-up measures
+  # the JVM's bytecode interpreter running generated code.
+  jmh call      'CallBench' -wi 8 -w 3 -i 5 -r 2
   jmh tput      'ThroughputBench' -wi 1 -w 1 -i 2 -r 1
   jmh compute   'ComputeBench' -wi 4 -w 3 -i 3 -r 2
   jmh compute-huge-default 'ComputeBench' -p side=inprocess -wi 4 -w 3 -i 3 -r 2 -jvmArgsAppend "$hugeOff"
@@ -96,7 +98,8 @@ prof() { # prof <name> <delay s> <jmh args...>: one JMH run under JFR, recording
   { echo "=== profile: $name (JMH $*, JFR from ${delay} s after the fork started)"; grep -a ' avgt ' "$work/$name.log"
     "$JAVA" -cp "$cp" io.mcpwasm.bench.JfrTop "$root/$work/$name.jfr" 12; echo; } >> "$out/profile.txt" 2>&1
 }
-prof call-go-inprocess 12 CallBench -p target=go-workspace:inprocess -wi 3 -w 2 -i 3 -r 3
+prof call-go-inprocess 30 CallBench -p target=go-workspace:inprocess -wi 8 -w 3 -i 3 -r 3
+prof call-rust-inprocess 20 CallBench -p target=rust-notes:inprocess -wi 6 -w 3 -i 3 -r 3
 prof warm-start-go 10 'WarmStartBench.start$' -p sample=go-workspace -wi 3 -w 2 -i 3 -r 3
 prof call-zig-inprocess 12 CallBench -p target=zig-tools:inprocess -wi 3 -w 2 -i 3 -r 3
 prof compute-inprocess 16 ComputeBench -p side=inprocess -wi 4 -w 3 -i 3 -r 3
