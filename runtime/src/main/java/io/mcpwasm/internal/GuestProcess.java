@@ -60,7 +60,7 @@ public final class GuestProcess {
     private final Logger guestLog;
     private volatile Exit hostDecision;
     private volatile boolean closing;
-    private volatile WindowMemory memory;
+    private volatile PagedMemory memory;
 
     /**
      * @param grants        what the server may use: mounts, env, secrets, clocks, network, audit listener
@@ -178,7 +178,7 @@ public final class GuestProcess {
                     .withMachineFactory(machineFactory)
                     .withMemoryLimits(new MemoryLimits(declared, capPages))
                     .withMemoryFactory(limits -> limits.shared() ? new ByteBufferMemory(limits)
-                            : (memory = new WindowMemory(limits, dataImage)))
+                            : (memory = new PagedMemory(limits, dataImage)))
                     .build();
             exit = closing ? new Exit(null, "guest returned from _start", null, 0)
                     : new Exit(FailureKind.EXIT, "returned from _start while its stdin was open", null, 0);
@@ -207,7 +207,7 @@ public final class GuestProcess {
     }
 
     private Exit classify(Throwable t) {
-        WindowMemory m = memory;
+        PagedMemory m = memory;
         boolean memoryRefused = m != null && m.refusedGrowPages() > 0;
         if (t instanceof GuestExitException e) {
             if (e.exitCode() == 0 && closing) {
@@ -250,7 +250,7 @@ public final class GuestProcess {
         return new Exit(FailureKind.START_FAILED, "could not run: " + t, t, -1);
     }
 
-    private static Exit oom(WindowMemory m, Throwable cause) {
+    private static Exit oom(PagedMemory m, Throwable cause) {
         return new Exit(FailureKind.OUT_OF_MEMORY, "ran out of memory: it asked to grow by "
                 + m.refusedGrowPages() + " pages past its cap of " + m.maximumPages() + " pages ("
                 + (m.maximumPages() * 64L / 1024) + " MiB)", cause, -1);

@@ -29,8 +29,8 @@ class DataImageTest {
         assertNotNull(image, "constant offsets, dense enough");
         assertEquals(16, image.base());
 
-        Instance merged = Instance.builder(module).withMemoryFactory(l -> new WindowMemory(l, image)).build();
-        Instance bySegment = Instance.builder(module).withMemoryFactory(l -> new WindowMemory(l, null)).build();
+        Instance merged = Instance.builder(module).withMemoryFactory(l -> new PagedMemory(l, image)).build();
+        Instance bySegment = Instance.builder(module).withMemoryFactory(l -> new PagedMemory(l, null)).build();
         merged.export("init").apply();
         bySegment.export("init").apply();
         byte[] expected = bySegment.memory().readBytes(0, 2 * Memory.PAGE_SIZE);
@@ -40,7 +40,7 @@ class DataImageTest {
         assertEquals("passive!", merged.memory().readString(100, 8), "passive segments still work");
 
         // The image alone does it: no segment is evaluated.
-        WindowMemory alone = new WindowMemory(new com.dylibso.chicory.wasm.types.MemoryLimits(2, 2), image);
+        PagedMemory alone = new PagedMemory(new com.dylibso.chicory.wasm.types.MemoryLimits(2, 2), image);
         alone.initialize(null, new com.dylibso.chicory.wasm.types.DataSegment[0]);
         assertEquals("abcdXYgh", alone.readString(16, 8));
     }
@@ -52,7 +52,7 @@ class DataImageTest {
         DataImage image = DataImage.of(module);
         assertNotNull(image);
         UninstantiableException e = assertThrows(UninstantiableException.class, () ->
-                Instance.builder(module).withMemoryFactory(l -> new WindowMemory(l, image)).build());
+                Instance.builder(module).withMemoryFactory(l -> new PagedMemory(l, image)).build());
         assertTrue(e.getMessage().contains("out of bounds memory access"), e.getMessage());
     }
 
