@@ -59,7 +59,7 @@ if [ "$mode" = quick ]; then
   # Go needs ~20 s before the JIT has compiled its hot (and huge) methods on 2 cores: a shorter warm-up measures
   # the JVM's bytecode interpreter running generated code.
   jmh call      'CallBench' -wi 8 -w 3 -i 5 -r 2
-  jmh tput      'ThroughputBench' -wi 1 -w 1 -i 2 -r 1
+  jmh tput      'ThroughputBench' -wi 4 -w 2 -i 2 -r 2
   jmh compute   'ComputeBench' -wi 4 -w 3 -i 3 -r 2
   jmh compute-huge-default 'ComputeBench' -p side=inprocess -wi 4 -w 3 -i 3 -r 2 -jvmArgsAppend "$hugeOff"
   jmh compute-jdk25 'ComputeBench' -p side=inprocess -wi 4 -w 3 -i 3 -r 2 -jvm "$JDK25_HOME/bin/java" -jvmArgsAppend "$hugeOn"
