@@ -360,7 +360,7 @@ public final class McpRuntime implements AutoCloseable {
     private void saveStripped(String source, byte[] bytes, String sha256, WasmModule module,
                               ModuleCompiler.Compiled compiled) {
         try {
-            byte[] stripped = CodeStripper.strip(bytes, compiled.interpreted());
+            byte[] stripped = CodeStripper.strip(bytes, compiled.interpreted(), module);
             if (stripped != null) {
                 cache.putStrippedModule(sha256, stripped);
             }

@@ -1,5 +1,8 @@
 package io.mcpwasm.internal;
 
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import com.dylibso.chicory.wasm.types.PassiveDataSegment;
 import java.io.ByteArrayOutputStream;
 import java.util.Set;
 
@@ -8,10 +11,10 @@ import java.util.Set;
  * (types, imports, globals, tables, memory, exports, elements, custom sections, the bodies of functions that
  * run on the interpreter) is kept byte for byte, and the data segments write the same bytes.
  *
- * <p>Data: when every segment is active, at an {@code i32.const} offset in memory 0, and the module has no data
+ * <p>Data: when the module's active segments merge into a {@link DataImage}, it has no passive segment and no data
  * count section (so its code cannot name a segment: {@code memory.init} and {@code data.drop} require that
- * section), the segments are merged into one that writes what they wrote, in their order. Go modules carry about
- * 100,000 small segments, and parsing them was most of the time a cached load of the Go sample spent parsing.
+ * section), the copy carries the image as its one segment. Go modules carry about 100,000 small segments, and
+ * parsing them was most of what a cached load of the Go sample spent parsing.
  *
  * <p>Why: parsing and validating a large module's code dominates loading it (a 14 MB Go module spends seconds
  * there) although, once compiled, the bodies are never read again. The compile cache keeps the stripped copy beside
@@ -22,8 +25,6 @@ public final class CodeStripper {
     private static final int CODE_SECTION = 10;
     private static final int IMPORT_SECTION = 2;
     private static final int DATA_SECTION = 11;
-    private static final int DATA_COUNT_SECTION = 12;
-    private static final long MAX_MERGED_SLACK = 1 << 20;
     /** A body with no locals whose only instruction is {@code unreachable}. */
     private static final byte[] STUB = {0x00, 0x00, 0x0b};
 
@@ -31,32 +32,47 @@ public final class CodeStripper {
 
     /**
      * @param interpreted absolute function indices (imports included) whose bodies must be kept
+     * @param module      {@code wasm} parsed: says whether its data segments may be merged
      * @return the stripped module, or null when the input is not a module this understands (then nothing is cached)
      */
-    public static byte[] strip(byte[] wasm, Set<Integer> interpreted) {
+    public static byte[] strip(byte[] wasm, Set<Integer> interpreted, WasmModule module) {
         try {
-            return new CodeStripper.Run(wasm, interpreted).run();
+            return new CodeStripper.Run(wasm, interpreted, mergedData(module)).run();
         } catch (RuntimeException e) {
             return null;
         }
     }
 
+    /** The image that may replace the module's data segments in the copy, or null. */
+    private static DataImage mergedData(WasmModule module) {
+        if (module.dataCountSection().isPresent() || module.dataSection() == null) {
+            return null;
+        }
+        for (DataSegment s : module.dataSection().dataSegments()) {
+            if (s instanceof PassiveDataSegment) {
+                return null;
+            }
+        }
+        return DataImage.of(module);
+    }
+
     private static final class Run {
         private final byte[] in;
         private final Set<Integer> interpreted;
+        private final DataImage data;
         private int pos;
         private int importedFunctions;
 
-        Run(byte[] in, Set<Integer> interpreted) {
+        Run(byte[] in, Set<Integer> interpreted, DataImage data) {
             this.in = in;
             this.interpreted = interpreted;
+            this.data = data;
         }
 
         byte[] run() {
             if (in.length < 8 || in[0] != 0 || in[1] != 'a' || in[2] != 's' || in[3] != 'm') {
                 throw new IllegalArgumentException("not a wasm module");
             }
-            boolean hasDataCount = hasSection(DATA_COUNT_SECTION);
             ByteArrayOutputStream out = new ByteArrayOutputStream(in.length / 2);
             out.write(in, 0, 8);
             pos = 8;
@@ -71,7 +87,7 @@ public final class CodeStripper {
                 if (id == IMPORT_SECTION) {
                     countImportedFunctions(end);
                 }
-                byte[] merged = id == DATA_SECTION && !hasDataCount ? mergeData(end) : null;
+                byte[] merged = id == DATA_SECTION && data != null ? oneSegment(data) : null;
                 if (id == CODE_SECTION) {
                     byte[] code = stripCode(end);
                     out.write(CODE_SECTION);
@@ -91,71 +107,15 @@ public final class CodeStripper {
             return out.toByteArray();
         }
 
-        private boolean hasSection(int wanted) {
-            pos = 8;
-            while (pos < in.length) {
-                int id = in[pos++] & 0xff;
-                int size = (int) u32();
-                if (id == wanted) {
-                    return true;
-                }
-                pos = Math.addExact(pos, size);
-            }
-            return false;
-        }
-
-        /**
-         * The data section's segments merged into one (see the class comment), or null to keep the section as it is.
-         * Leaves {@code pos} anywhere inside the section (the caller moves on to its end).
-         */
-        private byte[] mergeData(int end) {
-            int count = (int) u32();
-            if (count < 2) {
-                return null;
-            }
-            long[] offsets = new long[count];
-            int[] starts = new int[count];
-            int[] lengths = new int[count];
-            long low = Long.MAX_VALUE;
-            long high = 0;
-            long total = 0;
-            for (int i = 0; i < count; i++) {
-                int flags = (int) u32();
-                if (flags == 2 && u32() != 0) {
-                    return null; // another memory
-                } else if (flags != 0 && flags != 2) {
-                    return null; // passive
-                }
-                if ((in[pos++] & 0xff) != 0x41) {
-                    return null; // not i32.const
-                }
-                offsets[i] = s32() & 0xffffffffL;
-                if ((in[pos++] & 0xff) != 0x0b) {
-                    return null; // a longer expression
-                }
-                lengths[i] = (int) u32();
-                starts[i] = pos;
-                pos = Math.addExact(pos, lengths[i]);
-                low = Math.min(low, offsets[i]);
-                high = Math.max(high, offsets[i] + lengths[i]);
-                total += lengths[i];
-            }
-            if (pos != end) {
-                throw new IllegalArgumentException("data section size");
-            }
-            if (high - low > 2 * total + MAX_MERGED_SLACK || high > Integer.MAX_VALUE) {
-                return null;
-            }
-            byte[] image = new byte[(int) (high - low)];
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(in, starts[i], image, (int) (offsets[i] - low), lengths[i]);
-            }
+        /** A data section whose one active segment writes the image. */
+        private static byte[] oneSegment(DataImage data) {
+            byte[] image = data.bytes();
             ByteArrayOutputStream out = new ByteArrayOutputStream(image.length + 16);
             writeU32(out, 1);
-            writeU32(out, 0);
-            out.write(0x41);
-            writeS32(out, (int) low);
-            out.write(0x0b);
+            writeU32(out, 0); // active, memory 0
+            out.write(0x41); // i32.const
+            writeS32(out, data.base());
+            out.write(0x0b); // end
             writeU32(out, image.length);
             out.write(image, 0, image.length);
             return out.toByteArray();
@@ -247,25 +207,6 @@ public final class CodeStripper {
                     throw new IllegalArgumentException("LEB128 too long");
                 }
             }
-        }
-
-        /** A signed LEB128 of at most 32 bits. */
-        private int s32() {
-            int result = 0;
-            int shift = 0;
-            byte b;
-            do {
-                if (shift >= 35) {
-                    throw new IllegalArgumentException("LEB128 too long");
-                }
-                b = in[pos++];
-                result |= (b & 0x7f) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0);
-            if (shift < 32 && (b & 0x40) != 0) {
-                result |= -1 << shift;
-            }
-            return result;
         }
 
         private static void writeS32(ByteArrayOutputStream out, int v) {

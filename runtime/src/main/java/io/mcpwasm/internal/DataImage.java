@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * What a module's active data segments write into its memory 0 at instantiation, as one block of bytes computed once
- * per module, so that each new instance copies one array instead of evaluating and writing every segment.
+ * per module, so that each new instance copies one array instead of evaluating and writing every segment (and the
+ * compile cache's stripped copy can carry one segment instead of many, see {@link CodeStripper}).
  *
  * <p>Why: Go programs carry tens of thousands of data segments (the Go sample: about 100,000, 5 MB); evaluating each
  * segment's offset expression and writing it was a tenth of every Go instance's start. Only for segments whose

@@ -36,7 +36,7 @@ class CodeStripperTest {
         assertTrue(compiled.fresh());
         assertEquals(java.util.Set.of(2), compiled.interpreted(), "'big' (import 0, small 1, big 2) is interpreted");
 
-        byte[] stripped = CodeStripper.strip(wasm, compiled.interpreted());
+        byte[] stripped = CodeStripper.strip(wasm, compiled.interpreted(), original);
         assertNotNull(stripped);
         assertTrue(stripped.length < wasm.length);
         WasmModule strippedModule = Parser.parse(stripped);
@@ -46,7 +46,7 @@ class CodeStripperTest {
         assertEquals(40_005, instance.export("big").apply(5)[0], "the interpreted body was kept");
 
         // Stubbing the interpreted function too shows the test can tell: it would trap.
-        byte[] overStripped = CodeStripper.strip(wasm, java.util.Set.of());
+        byte[] overStripped = CodeStripper.strip(wasm, java.util.Set.of(), original);
         WasmModule bad = Parser.parse(overStripped);
         Instance broken = instantiate(bad, jar);
         assertThrows(TrapException.class, () -> broken.export("big").apply(5));
@@ -80,7 +80,7 @@ class CodeStripperTest {
                 (module (memory (export "memory") 2)
                   (data (i32.const 100) "hello") (data (i32.const 101) "XY") (data (i32.const 70000) "far")
                   (data (i32.const 64) "z"))"""); // the lowest offset, 64, needs two bytes of signed LEB128
-        byte[] stripped = CodeStripper.strip(wasm, java.util.Set.of());
+        byte[] stripped = CodeStripper.strip(wasm, java.util.Set.of(), Parser.parse(wasm));
         WasmModule merged = Parser.parse(stripped);
         assertEquals(1, merged.dataSection().dataSegmentCount());
         byte[] expected = Instance.builder(Parser.parse(wasm)).build().memory().readBytes(0, 2 << 16);
@@ -94,12 +94,12 @@ class CodeStripperTest {
         byte[] wasm = Wat2Wasm.parse("""
                 (module (memory 1) (data (i32.const 0) "a") (data (i32.const 8) "b") (data $p "passive")
                   (func (export "init") (memory.init $p (i32.const 16) (i32.const 0) (i32.const 7))))""");
-        byte[] stripped = CodeStripper.strip(wasm, java.util.Set.of());
+        byte[] stripped = CodeStripper.strip(wasm, java.util.Set.of(), Parser.parse(wasm));
         assertEquals(3, Parser.parse(stripped).dataSection().dataSegmentCount(), "memory.init names segment 2");
     }
 
     @Test
     void garbageIsNotStripped() {
-        assertNull(CodeStripper.strip(new byte[] {1, 2, 3}, java.util.Set.of()));
+        assertNull(CodeStripper.strip(new byte[] {1, 2, 3}, java.util.Set.of(), Parser.parse(module())));
     }
 }
