@@ -8,6 +8,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import io.mcpwasm.internal.CachedClasses;
 import io.mcpwasm.internal.CodeStripper;
 import io.mcpwasm.internal.DiskCompileCache;
+import io.mcpwasm.internal.GuestThreads;
 import io.mcpwasm.internal.ModuleCompiler;
 import io.mcpwasm.internal.ModuleChecks;
 import io.mcpwasm.wasi.AuditListener;
@@ -53,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Defaults: compiled classes are cached on disk in the user's cache directory ({@code $XDG_CACHE_HOME/mcpwasm}
  * or {@code ~/.cache/mcpwasm}; {@code ~/Library/Caches/mcpwasm} on macOS; {@code %LOCALAPPDATA%\mcpwasm} on
- * Windows); each guest runs on its own platform thread with a 16 MiB stack; guests are compiled to JVM bytecode
+ * Windows); each guest runs on its own platform thread with a 16 MiB stack (or a virtual thread, see
+ * {@link Builder#virtualThreads()}); guests are compiled to JVM bytecode
  * (functions too large for the JVM run on the interpreter and are logged); audit events are logged through slf4j
  * (logger {@code io.mcpwasm.audit}) and go to no listener.
  *
@@ -74,7 +76,7 @@ public final class McpRuntime implements AutoCloseable {
     private static final Parser UNVALIDATED = Parser.builder().withValidation(false).build();
 
     private final DiskCompileCache cache;
-    private final long guestStackSize;
+    private final GuestThreads guestThreads;
     private final boolean interpretOnly;
     private final AuditListener auditListener;
     private final ExecutorService events;
@@ -86,7 +88,7 @@ public final class McpRuntime implements AutoCloseable {
         this.cache = b.cacheEnabled ? new DiskCompileCache(
                 (b.cacheDirectory != null ? b.cacheDirectory : defaultCacheDirectory())
                         .resolve("compiled").resolve(CACHE_LAYOUT)) : null;
-        this.guestStackSize = b.guestStackSize;
+        this.guestThreads = b.virtualThreads ? GuestThreads.virtual() : GuestThreads.platform(b.guestStackSize);
         this.interpretOnly = b.interpretOnly;
         this.auditListener = b.auditListener;
         this.events = Executors.newCachedThreadPool(daemonThreads("mcpwasm-events-"));
@@ -444,8 +446,8 @@ public final class McpRuntime implements AutoCloseable {
         open.remove(serverOrConnection);
     }
 
-    long guestStackSize() {
-        return guestStackSize;
+    GuestThreads guestThreads() {
+        return guestThreads;
     }
 
     AuditListener auditListener() {
@@ -501,6 +503,7 @@ public final class McpRuntime implements AutoCloseable {
         private Path cacheDirectory;
         private long guestStackSize = 16L << 20;
         private boolean interpretOnly;
+        private boolean virtualThreads;
         private AuditListener auditListener = AuditListener.NONE;
 
         private Builder() {}
@@ -515,6 +518,19 @@ public final class McpRuntime implements AutoCloseable {
         /** Compiles every module in memory only, every time this JVM loads it. */
         public Builder noCompileCache() {
             this.cacheEnabled = false;
+            return this;
+        }
+
+        /**
+         * Runs each guest on a virtual thread instead of a platform thread (JDK 21 or later): a server waiting for its
+         * next request then holds no operating-system thread, so many more idle servers fit in one JVM. A virtual
+         * thread's stack is bounded by the JVM's {@code -Xss}, not by {@link #guestStackSize}.
+         *
+         * @throws UnsupportedOperationException on a JVM before 21 (here, not when the first server starts)
+         */
+        public Builder virtualThreads() {
+            GuestThreads.virtual(); // fails now on an old JVM
+            this.virtualThreads = true;
             return this;
         }
 

@@ -259,7 +259,7 @@ public final class McpServer implements AutoCloseable {
                 .build();
         gen.session = session;
         gen.process = new GuestProcess(name, module.wasmModule(), module.machineFactory(), module.dataImage(),
-                runtime.guestStackSize(),
+                runtime.guestThreads(),
                 grants,
                 (b, off, len) -> session.onMessage(b, off, len),
                 exit -> onExit(gen, exit));

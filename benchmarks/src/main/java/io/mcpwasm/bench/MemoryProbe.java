@@ -20,7 +20,8 @@ import java.util.List;
  * instance would exceed 95% of the maximum heap, a start fails (an OutOfMemoryError included), or a cap or time
  * limit is hit. Writes the results as JSON.
  *
- * <p>Usage: {@code MemoryProbe <out.json> [perInstanceSamples] [maxInstances] [maxSeconds]}
+ * <p>Usage: {@code MemoryProbe <out.json> [perInstanceSamples] [maxInstances] [maxSeconds]}; with
+ * {@code -Dmcpwasm.bench.virtualThreads=true} (JDK 21+) the guests run on virtual threads.
  */
 public final class MemoryProbe {
     private MemoryProbe() {}
@@ -36,7 +37,12 @@ public final class MemoryProbe {
         result.put("maxHeapBytes", maxHeap);
         result.put("jvmArgs", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         ArrayNode per = result.putArray("perInstance");
-        try (McpRuntime runtime = McpRuntime.builder().compileCache(Samples.compileCache()).build()) {
+        McpRuntime.Builder builder = McpRuntime.builder().compileCache(Samples.compileCache());
+        if (Boolean.getBoolean("mcpwasm.bench.virtualThreads")) {
+            builder.virtualThreads(); // JDK 21+: guests on virtual threads
+        }
+        result.put("virtualThreads", Boolean.getBoolean("mcpwasm.bench.virtualThreads"));
+        try (McpRuntime runtime = builder.build()) {
             for (String sample : new String[] {Samples.GO, Samples.RUST, Samples.ZIG}) {
                 McpModule module = runtime.load(Samples.wasm(sample));
                 module.start(Samples.policy(sample, Samples.newNotesDir())).close(); // classes loaded, caches warm

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running guest: a WASI command module executing {@code _start} on its own platform thread, the only thread
+ * One running guest: a WASI command module executing {@code _start} on its own thread (see {@link GuestThreads}), the only thread
  * that ever touches its Chicory {@link Instance}. Stdin is an in-memory queue the host writes; stdout is split
  * into lines on the guest thread and handed to a sink; stderr lines are logged under {@code mcpwasm.server.<name>}.
  *
@@ -68,7 +68,7 @@ public final class GuestProcess {
      * @param onExit        told once, on the guest thread, when the guest has stopped
      */
     public GuestProcess(String name, WasmModule module, Function<Instance, Machine> machineFactory,
-                        DataImage dataImage, long stackSize,
+                        DataImage dataImage, GuestThreads threads,
                         Grants grants, LineSplitter.LineSink lineSink, Consumer<Exit> onExit) {
         int maxMessageBytes = (int) Math.min(Integer.MAX_VALUE, grants.limits().maxMessageBytes());
         int memoryCapPages = (int) Math.max(1, Math.min(65536, (grants.limits().memoryBytes() + 65535) / 65536));
@@ -82,9 +82,8 @@ public final class GuestProcess {
         LineSplitter stderr = new LineSplitter(MAX_STDERR_LINE,
                 (b, off, len) -> guestLog.info("{}", new String(b, off, len, StandardCharsets.UTF_8)),
                 (b, off, len) -> guestLog.info("{}...", new String(b, off, len, StandardCharsets.UTF_8)));
-        this.thread = new Thread(null, () -> run(module, machineFactory, dataImage, memoryCapPages, grants,
-                stdout, stderr, onExit), "mcpwasm-" + name, stackSize);
-        this.thread.setDaemon(true);
+        this.thread = threads.newThread("mcpwasm-" + name, () -> run(module, machineFactory, dataImage, memoryCapPages,
+                grants, stdout, stderr, onExit));
     }
 
     public void start() {
