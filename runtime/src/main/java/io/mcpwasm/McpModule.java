@@ -24,8 +24,7 @@ public final class McpModule {
     private final Manifest manifest;
     private final WasmModule module;
     private final Function<Instance, Machine> machineFactory;
-    private volatile DataImage dataImage;
-    private volatile boolean dataImageDone;
+    private final DataImage dataImage;
 
     McpModule(McpRuntime runtime, String source, String name, Manifest manifest, WasmModule module,
               Function<Instance, Machine> machineFactory) {
@@ -35,6 +34,7 @@ public final class McpModule {
         this.manifest = manifest;
         this.module = module;
         this.machineFactory = machineFactory;
+        this.dataImage = DataImage.of(module);
     }
 
     /** The server's name: from its manifest, else from the file or name it was loaded under. */
@@ -116,17 +116,7 @@ public final class McpModule {
 
     /** The module's data segments merged once for all its instances (null when not applicable). */
     DataImage dataImage() {
-        DataImage d = dataImage;
-        if (d == null && !dataImageDone) {
-            synchronized (this) {
-                if (!dataImageDone) {
-                    dataImage = DataImage.of(module);
-                    dataImageDone = true;
-                }
-                d = dataImage;
-            }
-        }
-        return d;
+        return dataImage;
     }
 
     Manifest manifestOrNull() {

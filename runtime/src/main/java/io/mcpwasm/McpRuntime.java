@@ -88,7 +88,7 @@ public final class McpRuntime implements AutoCloseable {
         this.cache = b.cacheEnabled ? new DiskCompileCache(
                 (b.cacheDirectory != null ? b.cacheDirectory : defaultCacheDirectory())
                         .resolve("compiled").resolve(CACHE_LAYOUT)) : null;
-        this.guestThreads = b.virtualThreads ? GuestThreads.virtual() : GuestThreads.platform(b.guestStackSize);
+        this.guestThreads = b.virtualThreads != null ? b.virtualThreads : GuestThreads.platform(b.guestStackSize);
         this.interpretOnly = b.interpretOnly;
         this.auditListener = b.auditListener;
         this.events = Executors.newCachedThreadPool(daemonThreads("mcpwasm-events-"));
@@ -503,7 +503,7 @@ public final class McpRuntime implements AutoCloseable {
         private Path cacheDirectory;
         private long guestStackSize = 16L << 20;
         private boolean interpretOnly;
-        private boolean virtualThreads;
+        private GuestThreads virtualThreads;
         private AuditListener auditListener = AuditListener.NONE;
 
         private Builder() {}
@@ -529,8 +529,7 @@ public final class McpRuntime implements AutoCloseable {
          * @throws UnsupportedOperationException on a JVM before 21 (here, not when the first server starts)
          */
         public Builder virtualThreads() {
-            GuestThreads.virtual(); // fails now on an old JVM
-            this.virtualThreads = true;
+            this.virtualThreads = GuestThreads.virtual(); // fails here on an old JVM
             return this;
         }
 
