@@ -1,8 +1,8 @@
 package io.mcpwasm;
 
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Machine;
+import run.endive.wasm.WasmModule;
 import io.mcpwasm.internal.DataImage;
 import io.mcpwasm.wasi.Grants;
 import io.mcpwasm.wasi.HostPolicy;

@@ -1,10 +1,10 @@
 package io.mcpwasm;
 
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Machine;
+import run.endive.wasm.WasmEngineException;
+import run.endive.wasm.Parser;
+import run.endive.wasm.WasmModule;
 import io.mcpwasm.internal.CachedClasses;
 import io.mcpwasm.internal.CodeStripper;
 import io.mcpwasm.internal.DiskCompileCache;
@@ -183,13 +183,13 @@ public final class McpRuntime implements AutoCloseable {
      * does carry a {@code mcpwasm.manifest} section (a hand-made {@code CompiledModule} around the full module), that
      * one is used and must equal {@code manifest} if both are given.
      *
-     * @param compiled the plugin's generated class (a {@code com.dylibso.chicory.runtime.CompiledModule})
+     * @param compiled the plugin's generated class (a {@code run.endive.runtime.CompiledModule})
      * @param manifest what the module declares; null grants it nothing, like a module without a manifest
      * @throws ModuleLoadException naming the generated class when its module cannot be loaded, is not a WASI command,
      *         carries a different manifest, or this runtime is interpreter-only (the compiled module has no function
      *         bodies left to interpret)
      */
-    public McpModule loadPrecompiled(com.dylibso.chicory.runtime.CompiledModule compiled, Manifest manifest) {
+    public McpModule loadPrecompiled(run.endive.runtime.CompiledModule compiled, Manifest manifest) {
         Objects.requireNonNull(compiled, "compiled");
         ensureOpen();
         String source = "precompiled:" + compiled.getClass().getName();
@@ -223,7 +223,7 @@ public final class McpRuntime implements AutoCloseable {
     /** The manifest in the module's custom section, checked against {@code given}; else {@code given}. */
     private static Manifest embeddedManifest(String source, WasmModule module, Manifest given) {
         if (!(module.customSection(Manifest.SECTION_NAME)
-                instanceof com.dylibso.chicory.wasm.types.UnknownCustomSection section)) {
+                instanceof run.endive.wasm.types.UnknownCustomSection section)) {
             return given;
         }
         Manifest embedded;
@@ -345,7 +345,7 @@ public final class McpRuntime implements AutoCloseable {
         WasmModule module;
         try {
             module = Parser.parse(bytes);
-        } catch (ChicoryException | IllegalArgumentException e) {
+        } catch (WasmEngineException | IllegalArgumentException e) {
             throw new ModuleLoadException(source, "not a valid WebAssembly module: " + e.getMessage(), e);
         }
         String problem = ModuleChecks.wasiCommandProblem(module);
@@ -491,7 +491,7 @@ public final class McpRuntime implements AutoCloseable {
             if (in != null) {
                 p.load(in);
             }
-            return p.getProperty("chicory.version", "unknown");
+            return p.getProperty("endive.version", "unknown");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -130,7 +130,7 @@ class LoadTest {
     @Test
     void cachedClassesTheJvmRefusesAreCompiledAgain(@TempDir Path cache) throws Exception {
         byte[] wasm = Files.readAllBytes(TestGuests.guest("fault-server"));
-        String key = com.dylibso.chicory.wasm.Parser.parse(wasm).digest(); // where Chicory's compiler puts them
+        String key = run.endive.wasm.Parser.parse(wasm).digest(); // where Chicory's compiler puts them
         io.mcpwasm.internal.DiskCompileCache disk = new io.mcpwasm.internal.DiskCompileCache(
                 cache.resolve("compiled").resolve(McpRuntime.CACHE_LAYOUT));
         // An entry whose integrity header is right but whose payload is no jar of classes (a different compiler

@@ -2,12 +2,12 @@ package io.mcpwasm;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.dylibso.chicory.runtime.CompiledModule;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
+import run.endive.runtime.CompiledModule;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Machine;
 import com.dylibso.chicory.wabt.Wat2Wasm;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.wasm.Parser;
+import run.endive.wasm.WasmModule;
 import io.mcpwasm.precompiled.FaultServer;
 import io.mcpwasm.wasi.HostPolicy;
 import io.mcpwasm.wasi.Manifest;

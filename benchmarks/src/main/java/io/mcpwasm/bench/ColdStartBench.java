@@ -99,7 +99,7 @@ public class ColdStartBench {
      * {@code manifest.json} (the file its build embeds in the {@code .wasm}).
      */
     static McpModule loadAot(McpRuntime runtime, String sample) {
-        com.dylibso.chicory.runtime.CompiledModule compiled;
+        run.endive.runtime.CompiledModule compiled;
         switch (sample) {
             case Samples.GO:
                 compiled = new GoWorkspace();

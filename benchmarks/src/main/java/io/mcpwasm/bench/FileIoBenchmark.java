@@ -1,10 +1,10 @@
 package io.mcpwasm.bench;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.runtime.Instance;
+import run.endive.compiler.MachineFactoryCompiler;
+import run.endive.runtime.Instance;
 import com.dylibso.chicory.wabt.Wat2Wasm;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.wasm.Parser;
+import run.endive.wasm.WasmModule;
 import io.mcpwasm.wasi.MountMode;
 import io.mcpwasm.wasi.WasiHost;
 import io.mcpwasm.wasi.internal.fs.FsDirectory;

@@ -97,7 +97,7 @@ public final class JfrTop {
         String type = f.getMethod().getType().getName();
         boolean jvmInterpreted = "Interpreted".equals(f.getType());
         boolean underChicoryInterpreter = frames.stream()
-                .anyMatch(x -> x.getMethod().getType().getName().equals("com.dylibso.chicory.runtime.InterpreterMachine"));
+                .anyMatch(x -> x.getMethod().getType().getName().equals("run.endive.runtime.InterpreterMachine"));
         if (type.contains(".$gen.")) {
             return jvmInterpreted ? "compiled wasm code, still run by the JVM's bytecode interpreter (not JIT-compiled)"
                     : "compiled wasm code, JIT-compiled";

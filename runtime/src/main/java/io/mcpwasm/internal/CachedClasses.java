@@ -1,10 +1,10 @@
 package io.mcpwasm.internal;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.compiler.MachineFactoryCompiler;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Machine;
+import run.endive.wasm.WasmEngineException;
+import run.endive.wasm.WasmModule;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +41,7 @@ public final class CachedClasses {
      * Defines every class of a cache entry and initialises it (which runs the JVM's verifier now rather than in the
      * middle of the guest's first call).
      *
-     * @throws ChicoryException if the entry is not a readable jar of classes with a main class
+     * @throws WasmEngineException if the entry is not a readable jar of classes with a main class
      * @throws LinkageError if the JVM refuses a class
      */
     public static CachedClasses define(byte[] jar) {
@@ -62,7 +62,7 @@ public final class CachedClasses {
             throw new UncheckedIOException("compiled classes: unreadable cache entry", e);
         }
         if (mainClass == null || !classes.containsKey(mainClass)) {
-            throw new ChicoryException("compiled classes: the cache entry names no main class it contains");
+            throw new WasmEngineException("compiled classes: the cache entry names no main class it contains");
         }
         Loader loader = new Loader(classes);
         try {
@@ -75,7 +75,7 @@ public final class CachedClasses {
                     .asType(MethodType.methodType(Machine.class, Instance.class));
             return new CachedClasses(ctor);
         } catch (ReflectiveOperationException e) {
-            throw new ChicoryException("compiled classes: cannot use the main class " + mainClass, e);
+            throw new WasmEngineException("compiled classes: cannot use the main class " + mainClass, e);
         }
     }
 
@@ -86,14 +86,14 @@ public final class CachedClasses {
     public Function<Instance, Machine> factoryFor(WasmModule module) {
         return instance -> {
             if (instance.module() != module) {
-                throw new ChicoryException("Instance module does not match factory module");
+                throw new WasmEngineException("Instance module does not match factory module");
             }
             try {
                 return (Machine) constructor.invokeExact(instance);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
-                throw new ChicoryException(t);
+                throw new WasmEngineException(t);
             }
         };
     }

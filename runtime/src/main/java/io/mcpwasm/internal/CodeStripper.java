@@ -1,8 +1,8 @@
 package io.mcpwasm.internal;
 
-import com.dylibso.chicory.wasm.WasmModule;
-import com.dylibso.chicory.wasm.types.DataSegment;
-import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import run.endive.wasm.WasmModule;
+import run.endive.wasm.types.DataSegment;
+import run.endive.wasm.types.PassiveDataSegment;
 import java.io.ByteArrayOutputStream;
 import java.util.Set;
 

@@ -1,10 +1,10 @@
 package io.mcpwasm.internal;
 
-import com.dylibso.chicory.wasm.WasmModule;
-import com.dylibso.chicory.wasm.types.ActiveDataSegment;
-import com.dylibso.chicory.wasm.types.DataSegment;
-import com.dylibso.chicory.wasm.types.Instruction;
-import com.dylibso.chicory.wasm.types.OpCode;
+import run.endive.wasm.WasmModule;
+import run.endive.wasm.types.ActiveDataSegment;
+import run.endive.wasm.types.DataSegment;
+import run.endive.wasm.types.Instruction;
+import run.endive.wasm.types.OpCode;
 import java.util.List;
 
 /**

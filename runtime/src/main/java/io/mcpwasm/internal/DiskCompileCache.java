@@ -1,6 +1,6 @@
 package io.mcpwasm.internal;
 
-import com.dylibso.chicory.compiler.Cache;
+import run.endive.compiler.Cache;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,16 +1,16 @@
 package io.mcpwasm.internal;
 
-import com.dylibso.chicory.runtime.ByteBufferMemory;
-import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.runtime.TrapException;
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.WasmModule;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
+import run.endive.runtime.ByteBufferMemory;
+import run.endive.runtime.WasmInterruptedException;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Machine;
+import run.endive.runtime.TrapException;
+import run.endive.wasm.WasmEngineException;
+import run.endive.wasm.WasmModule;
+import run.endive.wasm.types.MemoryLimits;
 import io.mcpwasm.FailureKind;
 import io.mcpwasm.wasi.GuestExitException;
-import com.dylibso.chicory.runtime.ImportValues;
+import run.endive.runtime.ImportValues;
 import io.mcpwasm.wasi.Grants;
 import io.mcpwasm.wasi.GuestInput;
 import io.mcpwasm.wasi.http.HttpImports;
@@ -220,7 +220,7 @@ public final class GuestProcess {
         if (t instanceof StartRefused) {
             return new Exit(FailureKind.START_FAILED, t.getMessage(), t, -1);
         }
-        if (t instanceof HostAbort || t instanceof ChicoryInterruptedException || hasCause(t, InterruptedException.class)
+        if (t instanceof HostAbort || t instanceof WasmInterruptedException || hasCause(t, InterruptedException.class)
                 || hasCause(t, HostAbort.class)) {
             if (closing) {
                 return new Exit(null, "stopped while closing", null, -1);
@@ -228,7 +228,7 @@ public final class GuestProcess {
             return new Exit(FailureKind.UNRESPONSIVE, "interrupted by the host", t, -1);
         }
         if (t instanceof StackOverflowError
-                || (t instanceof ChicoryException && String.valueOf(t.getMessage()).contains("call stack exhausted"))) {
+                || (t instanceof WasmEngineException && String.valueOf(t.getMessage()).contains("call stack exhausted"))) {
             return new Exit(FailureKind.STACK_EXHAUSTED, "exhausted its call stack (deep recursion?)", t, -1);
         }
         if (t instanceof TrapException) {
@@ -243,7 +243,7 @@ public final class GuestProcess {
         if (memoryRefused) {
             return oom(m, t);
         }
-        if (t instanceof ChicoryException) {
+        if (t instanceof WasmEngineException) {
             return new Exit(FailureKind.TRAP, "failed: " + t.getMessage(), t, -1);
         }
         return new Exit(FailureKind.START_FAILED, "could not run: " + t, t, -1);

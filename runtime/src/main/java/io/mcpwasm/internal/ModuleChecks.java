@@ -1,9 +1,9 @@
 package io.mcpwasm.internal;
 
-import com.dylibso.chicory.wasm.WasmModule;
-import com.dylibso.chicory.wasm.types.Export;
-import com.dylibso.chicory.wasm.types.ExternalType;
-import com.dylibso.chicory.wasm.types.Import;
+import run.endive.wasm.WasmModule;
+import run.endive.wasm.types.Export;
+import run.endive.wasm.types.ExternalType;
+import run.endive.wasm.types.Import;
 import java.util.Set;
 
 /** Checks, at load time, that a module is something mcpwasm can run: a WASI preview1 command. */

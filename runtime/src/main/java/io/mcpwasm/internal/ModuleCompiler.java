@@ -1,11 +1,11 @@
 package io.mcpwasm.internal;
 
-import com.dylibso.chicory.compiler.InterpreterFallback;
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.compiler.InterpreterFallback;
+import run.endive.compiler.MachineFactoryCompiler;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Machine;
+import run.endive.wasm.WasmEngineException;
+import run.endive.wasm.WasmModule;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -71,7 +71,7 @@ public final class ModuleCompiler {
                             name, interpreted.size(), interpreted);
                 }
                 return new Compiled(factory, Set.copyOf(interpreted), true);
-            } catch (ChicoryException e) {
+            } catch (WasmEngineException e) {
                 Matcher m = FUNCTION_INDEX.matcher(String.valueOf(e.getMessage()));
                 if (!m.find() || interpreted.size() >= MAX_INTERPRETED) {
                     throw e;

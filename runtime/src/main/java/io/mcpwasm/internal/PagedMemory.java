@@ -1,15 +1,15 @@
 package io.mcpwasm.internal;
 
-import com.dylibso.chicory.runtime.ConstantEvaluators;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.UninstantiableException;
-import com.dylibso.chicory.runtime.WasmRuntimeException;
-import com.dylibso.chicory.wasm.types.ActiveDataSegment;
-import com.dylibso.chicory.wasm.types.DataSegment;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
-import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import run.endive.runtime.ConstantEvaluators;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Memory;
+import run.endive.wasm.WasmEngineException;
+import run.endive.wasm.UninstantiableException;
+import run.endive.runtime.WasmRuntimeException;
+import run.endive.wasm.types.ActiveDataSegment;
+import run.endive.wasm.types.DataSegment;
+import run.endive.wasm.types.MemoryLimits;
+import run.endive.wasm.types.PassiveDataSegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -164,12 +164,12 @@ final class PagedMemory implements Memory {
 
     @Override
     public int waitOn(int address, int expected, long timeout) {
-        throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
+        throw new WasmEngineException("Attempt to wait on a non-shared memory, not supported.");
     }
 
     @Override
     public int waitOn(int address, long expected, long timeout) {
-        throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
+        throw new WasmEngineException("Attempt to wait on a non-shared memory, not supported.");
     }
 
     @Override
@@ -213,7 +213,7 @@ final class PagedMemory implements Memory {
                 }
                 write(offset, data, 0, data.length);
             } else if (!(s instanceof PassiveDataSegment)) {
-                throw new ChicoryException("Data segment should be active or passive: " + s);
+                throw new WasmEngineException("Data segment should be active or passive: " + s);
             }
         }
     }

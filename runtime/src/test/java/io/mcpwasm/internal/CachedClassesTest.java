@@ -2,11 +2,11 @@ package io.mcpwasm.internal;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.dylibso.chicory.runtime.Instance;
+import run.endive.runtime.Instance;
 import com.dylibso.chicory.wabt.Wat2Wasm;
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.wasm.WasmEngineException;
+import run.endive.wasm.Parser;
+import run.endive.wasm.WasmModule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,15 +31,15 @@ class CachedClassesTest {
         assertEquals(21, ok.export("triple").apply(7)[0]);
 
         WasmModule other = Parser.parse(WASM); // equal content, another object: refused, as Chicory's factories do
-        ChicoryException e = assertThrows(ChicoryException.class, () ->
+        WasmEngineException e = assertThrows(WasmEngineException.class, () ->
                 Instance.builder(other).withMachineFactory(classes.factoryFor(bound)).build());
         assertTrue(e.getMessage().contains("does not match"), e.getMessage());
     }
 
     @Test
     void anEntryThatIsNoJarOfClassesIsRefused() {
-        assertThrows(ChicoryException.class,
+        assertThrows(WasmEngineException.class,
                 () -> CachedClasses.define("not a jar".getBytes(StandardCharsets.UTF_8)));
-        assertThrows(ChicoryException.class, () -> CachedClasses.define(new byte[0]));
+        assertThrows(WasmEngineException.class, () -> CachedClasses.define(new byte[0]));
     }
 }

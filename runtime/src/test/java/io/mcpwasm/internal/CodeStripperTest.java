@@ -2,11 +2,11 @@ package io.mcpwasm.internal;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.TrapException;
+import run.endive.runtime.Instance;
+import run.endive.runtime.TrapException;
 import com.dylibso.chicory.wabt.Wat2Wasm;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.wasm.Parser;
+import run.endive.wasm.WasmModule;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,12 +54,12 @@ class CodeStripperTest {
 
     /** An instance of a (stripped) module running the cached classes, with its one import stubbed. */
     private static Instance instantiate(WasmModule module, byte[] jar) {
-        var schedYield = new com.dylibso.chicory.runtime.HostFunction("wasi_snapshot_preview1", "sched_yield",
-                com.dylibso.chicory.wasm.types.FunctionType.of(java.util.List.of(),
-                        java.util.List.of(com.dylibso.chicory.wasm.types.ValType.I32)),
+        var schedYield = new run.endive.runtime.HostFunction("wasi_snapshot_preview1", "sched_yield",
+                run.endive.wasm.types.FunctionType.of(java.util.List.of(),
+                        java.util.List.of(run.endive.wasm.types.ValType.I32)),
                 (inst, args) -> new long[] {0});
         return Instance.builder(module)
-                .withImportValues(com.dylibso.chicory.runtime.ImportValues.builder().addFunction(schedYield).build())
+                .withImportValues(run.endive.runtime.ImportValues.builder().addFunction(schedYield).build())
                 .withMachineFactory(ModuleCompiler.fromCache(module, jar))
                 .withStart(false)
                 .build();

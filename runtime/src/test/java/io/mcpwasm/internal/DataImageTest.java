@@ -2,12 +2,12 @@ package io.mcpwasm.internal;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Memory;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Memory;
 import com.dylibso.chicory.wabt.Wat2Wasm;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.UninstantiableException;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.wasm.Parser;
+import run.endive.wasm.UninstantiableException;
+import run.endive.wasm.WasmModule;
 import org.junit.jupiter.api.Test;
 
 /** Instantiating from the merged image gives exactly the memory that writing segment by segment gives. */
@@ -40,8 +40,8 @@ class DataImageTest {
         assertEquals("passive!", merged.memory().readString(100, 8), "passive segments still work");
 
         // The image alone does it: no segment is evaluated.
-        PagedMemory alone = new PagedMemory(new com.dylibso.chicory.wasm.types.MemoryLimits(2, 2), image);
-        alone.initialize(null, new com.dylibso.chicory.wasm.types.DataSegment[0]);
+        PagedMemory alone = new PagedMemory(new run.endive.wasm.types.MemoryLimits(2, 2), image);
+        alone.initialize(null, new run.endive.wasm.types.DataSegment[0]);
         assertEquals("abcdXYgh", alone.readString(16, 8));
     }
 

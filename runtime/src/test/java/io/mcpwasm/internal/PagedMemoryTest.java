@@ -2,10 +2,10 @@ package io.mcpwasm.internal;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.dylibso.chicory.runtime.ByteBufferMemory;
-import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.runtime.WasmRuntimeException;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
+import run.endive.runtime.ByteBufferMemory;
+import run.endive.runtime.Memory;
+import run.endive.runtime.WasmRuntimeException;
+import run.endive.wasm.types.MemoryLimits;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.mcpwasm.wasi;
 
-import com.dylibso.chicory.runtime.HostFunction;
-import com.dylibso.chicory.runtime.ImportFunction;
-import com.dylibso.chicory.runtime.ImportValues;
+import run.endive.runtime.HostFunction;
+import run.endive.runtime.ImportFunction;
+import run.endive.runtime.ImportValues;
 import io.mcpwasm.wasi.internal.Auditor;
 import io.mcpwasm.wasi.internal.Errno;
 import io.mcpwasm.wasi.internal.WasiPreview1;
@@ -45,7 +45,7 @@ import java.util.Objects;
  *       monotonic, relative or absolute), on the queue's condition with the earliest deadline; file, stdout and
  *       stderr subscriptions are ready at once. For valid input it only ever returns success.
  *   <li>An interrupt of the guest thread while it blocks there throws
- *       {@link com.dylibso.chicory.runtime.ChicoryInterruptedException} (the interrupt flag stays set).
+ *       {@link run.endive.runtime.WasmInterruptedException} (the interrupt flag stays set).
  *   <li>{@code path_open} opens for reading when the requested rights hold {@code fd_read} or {@code fd_readdir},
  *       for writing when they hold {@code fd_write}; {@code fd_read}/{@code fd_write} on a descriptor without
  *       that right fail with {@code EBADF}. Other rights are reported back but not enforced.

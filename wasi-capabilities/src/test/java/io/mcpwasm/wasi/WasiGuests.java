@@ -1,8 +1,8 @@
 package io.mcpwasm.wasi;
 
-import com.dylibso.chicory.runtime.Instance;
+import run.endive.runtime.Instance;
 import com.dylibso.chicory.wabt.Wat2Wasm;
-import com.dylibso.chicory.wasm.Parser;
+import run.endive.wasm.Parser;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Memory;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Memory;
 import io.mcpwasm.wasi.internal.Errno;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

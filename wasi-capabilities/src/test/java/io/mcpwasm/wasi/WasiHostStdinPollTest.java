@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Memory;
+import run.endive.compiler.MachineFactoryCompiler;
+import run.endive.runtime.WasmInterruptedException;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Memory;
 import com.dylibso.chicory.wabt.Wat2Wasm;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.wasm.Parser;
+import run.endive.wasm.WasmModule;
 import io.mcpwasm.wasi.internal.Errno;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -363,7 +363,7 @@ class WasiHostStdinPollTest {
             return call(guest, "_start");
         });
         interruptWhenBlocked(thread, run);
-        assertInstanceOf(ChicoryInterruptedException.class, failure(run));
+        assertInstanceOf(WasmInterruptedException.class, failure(run));
         host.close();
     }
 
@@ -384,7 +384,7 @@ class WasiHostStdinPollTest {
         stdin.write("compiled\n".getBytes(StandardCharsets.UTF_8));
         assertEquals("compiled\n", out.poll(SAFETY_SECONDS, TimeUnit.SECONDS));
         interruptWhenBlocked(thread, run);
-        assertInstanceOf(ChicoryInterruptedException.class, failure(run));
+        assertInstanceOf(WasmInterruptedException.class, failure(run));
         host.close();
     }
 
@@ -400,7 +400,7 @@ class WasiHostStdinPollTest {
                 return call(guest, "poll_oneoff", SUBS, EVENTS, 1, NEVENTS);
             });
             interruptWhenBlocked(thread, run);
-            assertInstanceOf(ChicoryInterruptedException.class, failure(run));
+            assertInstanceOf(WasmInterruptedException.class, failure(run));
         }
     }
 
@@ -415,7 +415,7 @@ class WasiHostStdinPollTest {
                 return call(guest, "poll_oneoff", SUBS, EVENTS, 1, NEVENTS);
             });
             interruptWhenBlocked(thread, run);
-            assertInstanceOf(ChicoryInterruptedException.class, failure(run));
+            assertInstanceOf(WasmInterruptedException.class, failure(run));
         }
     }
 

@@ -1,10 +1,10 @@
 package io.mcpwasm.wasi.http;
 
-import com.dylibso.chicory.runtime.HostFunction;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.wasm.types.FunctionType;
-import com.dylibso.chicory.wasm.types.ValType;
+import run.endive.runtime.HostFunction;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Memory;
+import run.endive.wasm.types.FunctionType;
+import run.endive.wasm.types.ValType;
 import io.mcpwasm.wasi.AuditListener;
 import io.mcpwasm.wasi.HostPattern;
 import java.io.IOException;

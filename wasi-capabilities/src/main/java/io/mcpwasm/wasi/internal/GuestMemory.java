@@ -1,6 +1,6 @@
 package io.mcpwasm.wasi.internal;
 
-import com.dylibso.chicory.runtime.Memory;
+import run.endive.runtime.Memory;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;

@@ -2,11 +2,11 @@ package io.mcpwasm.wasi.internal;
 
 import static io.mcpwasm.wasi.internal.WasiConstants.*;
 
-import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import com.dylibso.chicory.runtime.HostFunction;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.types.ValType;
+import run.endive.runtime.WasmInterruptedException;
+import run.endive.runtime.HostFunction;
+import run.endive.runtime.Instance;
+import run.endive.wasm.WasmEngineException;
+import run.endive.wasm.types.ValType;
 import io.mcpwasm.wasi.GuestExitException;
 import io.mcpwasm.wasi.GuestInput;
 import io.mcpwasm.wasi.GuestOutput;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@code fd_*} / {@code path_*} family over the file-system kernel, and {@code poll_oneoff}.
  *
  * <p>Every function returns an errno and never throws for bad guest input. The exceptions that do leave a
- * call, on purpose, are {@link GuestExitException} ({@code proc_exit}), {@link ChicoryInterruptedException}
+ * call, on purpose, are {@link GuestExitException} ({@code proc_exit}), {@link WasmInterruptedException}
  * (the guest thread was interrupted while blocked) and whatever exception the embedder's {@link GuestOutput}
  * throws (its way to stop the guest).
  */
@@ -257,12 +257,12 @@ public final class WasiPreview1 {
             return e.errno();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ChicoryInterruptedException("guest interrupted while blocked in " + name, e);
+            throw new WasmInterruptedException("guest interrupted while blocked in " + name, e);
         } catch (SinkFailure e) {
             throw e.original();
-        } catch (McpWasmException | ChicoryInterruptedException e) {
+        } catch (McpWasmException | WasmInterruptedException e) {
             throw e;
-        } catch (ChicoryException e) {
+        } catch (WasmEngineException e) {
             // A memory access the checks above did not foresee: refuse it rather than kill the host.
             LOG.debug("{}: guest memory access failed: {}", name, e.getMessage());
             return Errno.EFAULT;

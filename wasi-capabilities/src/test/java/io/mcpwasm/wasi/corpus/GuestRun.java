@@ -2,10 +2,10 @@ package io.mcpwasm.wasi.corpus;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.runtime.Instance;
+import run.endive.runtime.Machine;
+import run.endive.wasm.Parser;
+import run.endive.wasm.WasmModule;
 import io.mcpwasm.wasi.AuditEvent;
 import io.mcpwasm.wasi.GuestExitException;
 import io.mcpwasm.wasi.WasiHost;

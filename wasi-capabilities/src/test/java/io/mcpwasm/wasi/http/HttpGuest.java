@@ -1,11 +1,11 @@
 package io.mcpwasm.wasi.http;
 
-import com.dylibso.chicory.runtime.ExportFunction;
-import com.dylibso.chicory.runtime.ImportValues;
-import com.dylibso.chicory.runtime.Instance;
+import run.endive.runtime.ExportFunction;
+import run.endive.runtime.ImportValues;
+import run.endive.runtime.Instance;
 import com.dylibso.chicory.wabt.Wat2Wasm;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
+import run.endive.wasm.Parser;
+import run.endive.wasm.WasmModule;
 import java.nio.charset.StandardCharsets;
 
 /**
