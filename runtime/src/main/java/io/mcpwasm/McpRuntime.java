@@ -66,12 +66,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class McpRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(McpRuntime.class);
-    static final String CHICORY_VERSION = chicoryVersion();
+    static final String ENGINE_VERSION = engineVersion();
     /**
-     * The cache's subdirectory: entries are only valid for the Chicory that compiled them and the layout of this
+     * The cache's subdirectory: entries are only valid for the engine (Endive) version that compiled them and the layout of this
      * runtime (v3: classes found by the original module's digest, data segments merged in the stripped copy).
      */
-    static final String CACHE_LAYOUT = "v3-chicory-" + CHICORY_VERSION;
+    static final String CACHE_LAYOUT = "v3-endive-" + ENGINE_VERSION;
 
     private static final Parser UNVALIDATED = Parser.builder().withValidation(false).build();
 
@@ -485,7 +485,7 @@ public final class McpRuntime implements AutoCloseable {
         return xdg != null && !xdg.isBlank() ? Path.of(xdg, "mcpwasm") : Path.of(home, ".cache", "mcpwasm");
     }
 
-    private static String chicoryVersion() {
+    private static String engineVersion() {
         try (InputStream in = McpRuntime.class.getResourceAsStream("/io/mcpwasm/runtime.properties")) {
             var p = new java.util.Properties();
             if (in != null) {
