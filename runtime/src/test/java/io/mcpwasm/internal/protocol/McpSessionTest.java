@@ -48,6 +48,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -63,6 +64,7 @@ class McpSessionTest {
     private final AtomicInteger eventThreads = new AtomicInteger();
     private final ExecutorService events = Executors.newCachedThreadPool(
             r -> new Thread(r, "events-" + eventThreads.incrementAndGet()));
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final BlockingQueue<String> faults = new LinkedBlockingQueue<>();
     private final BlockingQueue<Long> timedOut = new LinkedBlockingQueue<>();
 
@@ -71,12 +73,14 @@ class McpSessionTest {
         server.assertCleanLines();
         server.close();
         events.shutdownNow();
+        timers.shutdownNow();
     }
 
     private McpSession.Builder builder() {
         return McpSession.builder("fake")
                 .sender(server)
                 .eventExecutor(events)
+                .scheduler(timers)
                 .defaultTimeout(WAIT)
                 .discoveryTimeout(Duration.ofSeconds(2))
                 .failureHandler((kind, message, cause) -> faults.add(kind + ": " + message))
@@ -167,7 +171,7 @@ class McpSessionTest {
         FakeServer other = new FakeServer();
         try {
             other.legacy("2025-11-25");
-            McpSession s2 = McpSession.builder("other").sender(other).eventExecutor(events)
+            McpSession s2 = McpSession.builder("other").sender(other).eventExecutor(events).scheduler(timers)
                     .rootsHandler(p -> JSON.createObjectNode()).build();
             other.session = s2;
             s2.initialize(WAIT);
@@ -474,12 +478,12 @@ class McpSessionTest {
 
     @Test
     void serverLogLevelsMapToSlf4jUnderThePerServerLogger() throws Exception {
-        assertEquals(org.slf4j.event.Level.DEBUG, McpSession.levelOf("debug"));
-        assertEquals(org.slf4j.event.Level.INFO, McpSession.levelOf("info"));
-        assertEquals(org.slf4j.event.Level.INFO, McpSession.levelOf("notice"));
-        assertEquals(org.slf4j.event.Level.WARN, McpSession.levelOf("warning"));
+        assertEquals(org.slf4j.event.Level.DEBUG, Notifications.levelOf("debug"));
+        assertEquals(org.slf4j.event.Level.INFO, Notifications.levelOf("info"));
+        assertEquals(org.slf4j.event.Level.INFO, Notifications.levelOf("notice"));
+        assertEquals(org.slf4j.event.Level.WARN, Notifications.levelOf("warning"));
         for (String l : List.of("error", "critical", "alert", "emergency", "bogus")) {
-            assertEquals(org.slf4j.event.Level.ERROR, McpSession.levelOf(l));
+            assertEquals(org.slf4j.event.Level.ERROR, Notifications.levelOf(l));
         }
         McpSession s = initialized();
         assertEquals("mcpwasm.server.fake", s.serverLoggerName());
@@ -1096,7 +1100,7 @@ class McpSessionTest {
 
     @Test
     void aSenderThatThrowsFailsOnlyThatCall() {
-        McpSession s = McpSession.builder("dead").eventExecutor(events).sender(line -> {
+        McpSession s = McpSession.builder("dead").eventExecutor(events).scheduler(timers).sender(line -> {
             throw new IllegalStateException("stdin closed");
         }).build();
         ServerFailedException e = assertThrows(ServerFailedException.class, s::ping);
@@ -1114,6 +1118,11 @@ class McpSessionTest {
                 () -> McpSession.builder("x").defaultTimeout(Duration.ZERO)).getMessage().contains("defaultTimeout"));
         assertTrue(assertThrows(IllegalStateException.class, () -> McpSession.builder("x").build()).getMessage()
                 .contains("sender"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> McpSession.builder("x").sender(server).build())
+                .getMessage().contains("eventExecutor"));
+        assertTrue(assertThrows(IllegalStateException.class,
+                () -> McpSession.builder("x").sender(server).eventExecutor(events).build()).getMessage()
+                .contains("scheduler"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> CallOptions.builder().timeout(Duration.ofSeconds(-1))).getMessage().contains("timeout"));
     }
