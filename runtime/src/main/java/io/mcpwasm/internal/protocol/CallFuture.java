@@ -25,6 +25,11 @@ final class CallFuture<T> extends CompletableFuture<T> {
         this.id = id;
     }
 
+    /** @return the id of the request's current round */
+    long currentId() {
+        return id;
+    }
+
     /** A blocking caller waits on this future, and nobody else holds it (set by the session's own await). */
     void markAwaited() {
         awaited = true;

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpwasm.CallCancelledException;
 import io.mcpwasm.CallOptions;
 import io.mcpwasm.CallTimeoutException;
+import io.mcpwasm.Completion;
+import io.mcpwasm.CompletionReference;
 import io.mcpwasm.ElicitationHandler;
 import io.mcpwasm.FailureKind;
+import io.mcpwasm.LogLevel;
 import io.mcpwasm.McpErrorException;
 import io.mcpwasm.Prompt;
 import io.mcpwasm.PromptResult;
@@ -20,6 +23,7 @@ import io.mcpwasm.RootsHandler;
 import io.mcpwasm.SamplingHandler;
 import io.mcpwasm.ServerFailedException;
 import io.mcpwasm.ServerInfo;
+import io.mcpwasm.ServerOptions;
 import io.mcpwasm.ServerListener;
 import io.mcpwasm.Tool;
 import io.mcpwasm.ToolResult;
@@ -45,8 +49,8 @@ import java.util.function.LongConsumer;
  * sent and the call fails with {@link CallTimeoutException}. Listener calls, host handlers and the completion of
  * every returned future run on the event executor, so they may call back into the session.
  *
- * <p>Set-up ({@link #initialize(Duration)}) probes with {@code server/discover} and falls back to the
- * {@code initialize} handshake; see {@link Negotiation}.
+ * <p>Set-up ({@link #initialize(Duration)}) follows the host's preference list of protocol revisions; see
+ * {@link Negotiation}.
  *
  * <p>Faults in the guest's traffic (malformed JSON, a line over the size limit, a response to an id never issued,
  * a message that is not a JSON-RPC object) end the session: every pending call fails with a
@@ -61,6 +65,7 @@ public final class McpSession implements AutoCloseable {
     private final HostRequests hostRequests;
     private final ServerLists lists;
     private final Notifications notifications;
+    private final Subscriptions subscriptions;
 
     private McpSession(Builder b) {
         this.serverName = b.serverName;
@@ -70,10 +75,11 @@ public final class McpSession implements AutoCloseable {
                 b.failureHandler != null ? b.failureHandler : (k, m, c) -> { }, b.maxMessageBytes, b.executor,
                 b.scheduler, b.timeoutListener != null ? b.timeoutListener : id -> { }, new Wiring());
         this.hostRequests = new HostRequests(channel, b.rootsHandler, b.samplingHandler, b.elicitationHandler);
-        this.negotiation = new Negotiation(channel, b.discovery, b.discoveryTimeout, b.clientVersion,
+        this.negotiation = new Negotiation(channel, b.protocolVersions, b.clientVersion,
                 hostRequests::capabilities);
         this.lists = new ServerLists(channel, defaultTimeout, () -> negotiation.serverInfo() != null, listeners);
-        this.notifications = new Notifications(channel, listeners, lists, hostRequests);
+        this.subscriptions = new Subscriptions(channel, negotiation::isStateless, defaultTimeout);
+        this.notifications = new Notifications(channel, listeners, lists, hostRequests, subscriptions);
     }
 
     /**
@@ -115,10 +121,13 @@ public final class McpSession implements AutoCloseable {
     }
 
     /**
-     * Sets the session up: {@code server/discover} probe, then either the stateless revision or the
-     * {@code initialize} handshake followed by {@code notifications/initialized}. Blocks.
+     * Sets the session up in the order of the preference list ({@link Builder#protocolVersions}): the
+     * {@code initialize} handshake followed by {@code notifications/initialized} (2025-11-25 and older), or the
+     * {@code server/discover} probe (2026-07-28, stateless). The next step is taken only after the server answered
+     * the previous one with a refusal; a step it does not answer in time ends the set-up, and nothing else is sent.
+     * Blocks.
      *
-     * @param timeout the deadline for the whole set-up; the probe gets at most half of it
+     * @param timeout the deadline for the whole set-up
      * @return what the server said about itself
      * @throws ProtocolException when the server speaks no protocol version this client knows
      * @throws CallTimeoutException when the server does not answer {@code initialize} in time
@@ -246,9 +255,80 @@ public final class McpSession implements AutoCloseable {
                 true), defaultTimeout);
     }
 
-    /** Sends {@code ping} and waits for the answer. */
+    /**
+     * Checks that the server answers: {@code ping} on the handshake revisions; on 2026-07-28, which has no
+     * {@code ping}, {@code server/discover} (the cheapest request every 2026-07-28 server answers).
+     */
     public void ping() {
-        channel.await(channel.request("ping", null, defaultTimeout, null, r -> r, true), defaultTimeout);
+        String method = negotiation.isStateless() ? "server/discover" : "ping";
+        channel.await(channel.request(method, null, defaultTimeout, null, r -> r, true), defaultTimeout);
+    }
+
+    /**
+     * Sets the level from which the server sends log messages: {@code logging/setLevel} on the handshake
+     * revisions; on 2026-07-28, which has no such request, the level rides in every later request's {@code _meta}
+     * ({@code io.modelcontextprotocol/logLevel}).
+     *
+     * @param level the least severe level to send
+     */
+    public void setLogLevel(LogLevel level) {
+        Objects.requireNonNull(level, "level");
+        if (negotiation.isStateless()) {
+            negotiation.logLevel(level.wireName());
+            return;
+        }
+        ObjectNode params = MAPPER.createObjectNode().put("level", level.wireName());
+        channel.await(channel.request("logging/setLevel", params, defaultTimeout, null, r -> r, true),
+                defaultTimeout);
+    }
+
+    /**
+     * Asks the server for suggested values of a prompt's or resource template's argument
+     * ({@code completion/complete}).
+     *
+     * @param ref what the argument belongs to
+     * @param argument the argument's name
+     * @param value what the user typed so far
+     * @param context values of arguments already given, or {@code null}
+     * @return the suggestions
+     */
+    public Completion complete(CompletionReference ref, String argument, String value, Map<String, String> context) {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(argument, "argument");
+        Objects.requireNonNull(value, "value");
+        ObjectNode params = MAPPER.createObjectNode();
+        ObjectNode r = params.putObject("ref").put("type", ref.type());
+        r.put(ref.type().equals("ref/prompt") ? "name" : "uri", ref.target());
+        params.putObject("argument").put("name", argument).put("value", value);
+        if (context != null && !context.isEmpty()) {
+            ObjectNode args = params.putObject("context").putObject("arguments");
+            context.forEach(args::put);
+        }
+        return channel.await(channel.request("completion/complete", params, defaultTimeout, null,
+                Codec::completion, true), defaultTimeout);
+    }
+
+    /**
+     * Subscribes to updates of a resource: {@link ServerListener#resourceUpdated} is told when the server reports
+     * it changed. {@code resources/subscribe} on the handshake revisions; on 2026-07-28 a
+     * {@code subscriptions/listen} request the server holds open until {@link #unsubscribe}. Returns once the
+     * server accepted the subscription. Subscribing twice to one URI is one subscription.
+     *
+     * @param uri the resource's URI
+     * @throws McpErrorException when the server refuses (for example, it does not support subscriptions)
+     */
+    public void subscribe(String uri) {
+        subscriptions.subscribe(Objects.requireNonNull(uri, "uri"));
+    }
+
+    /**
+     * Ends a subscription made with {@link #subscribe}: {@code resources/unsubscribe} on the handshake revisions;
+     * on 2026-07-28, cancels the subscription's {@code subscriptions/listen} request.
+     *
+     * @param uri the resource's URI
+     */
+    public void unsubscribe(String uri) {
+        subscriptions.unsubscribe(Objects.requireNonNull(uri, "uri"));
     }
 
     /**
@@ -299,6 +379,16 @@ public final class McpSession implements AutoCloseable {
     /** @return the name of the logger that server log messages go to */
     String serverLoggerName() {
         return notifications.serverLoggerName();
+    }
+
+    /**
+     * @param versions a preference list of protocol revisions
+     * @return an immutable copy, when it is non-empty, has no duplicates and names only revisions this client
+     *     speaks ({@link ServerOptions#SUPPORTED_PROTOCOL_VERSIONS})
+     * @throws IllegalArgumentException naming the first bad entry
+     */
+    public static List<String> checkProtocolVersions(List<String> versions) {
+        return List.copyOf(Negotiation.checkPreference(versions));
     }
 
     private Duration timeoutOf(CallOptions opts) {
@@ -361,8 +451,7 @@ public final class McpSession implements AutoCloseable {
         private FailureHandler failureHandler;
         private int maxMessageBytes = 4 << 20;
         private Duration defaultTimeout = Duration.ofSeconds(30);
-        private Duration discoveryTimeout = Duration.ofSeconds(10);
-        private boolean discovery = true;
+        private List<String> protocolVersions = ServerOptions.DEFAULT_PROTOCOL_VERSIONS;
         private Executor executor;
         private ScheduledExecutorService scheduler;
         private RootsHandler rootsHandler;
@@ -414,23 +503,14 @@ public final class McpSession implements AutoCloseable {
         }
 
         /**
-         * @param timeout how long the {@code server/discover} probe waits before assuming a handshake-era server
-         *     (default 10 s, never longer than the set-up deadline)
+         * @param versions the protocol revisions accepted, most wanted first (default
+         *     {@link ServerOptions#DEFAULT_PROTOCOL_VERSIONS}); see {@link #initialize(Duration)}
          * @return this builder
+         * @throws IllegalArgumentException when the list is empty, repeats a revision or names one this client does
+         *     not speak
          */
-        public Builder discoveryTimeout(Duration timeout) {
-            requirePositive(timeout, "discoveryTimeout");
-            this.discoveryTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * @param enabled whether {@link #initialize} probes with {@code server/discover} first (default true);
-         *     false goes straight to the {@code initialize} handshake
-         * @return this builder
-         */
-        public Builder discovery(boolean enabled) {
-            this.discovery = enabled;
+        public Builder protocolVersions(List<String> versions) {
+            this.protocolVersions = checkProtocolVersions(versions);
             return this;
         }
 

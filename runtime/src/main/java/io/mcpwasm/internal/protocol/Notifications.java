@@ -12,7 +12,7 @@ import org.slf4j.event.Level;
 
 /**
  * The notifications the server sends: log messages (to the logger {@code mcpwasm.server.<name>}), progress of
- * pending calls, list changes, resource updates, and cancellation of its own requests. Called on the guest thread;
+ * pending calls, list changes, resource updates, acknowledged subscriptions, and cancellation of its own requests. Called on the guest thread;
  * never blocks; user code (listeners) runs on the event executor, in the order the server sent the notifications.
  */
 final class Notifications {
@@ -22,14 +22,16 @@ final class Notifications {
     private final List<ServerListener> listeners;
     private final ServerLists lists;
     private final HostRequests hostRequests;
+    private final Subscriptions subscriptions;
     private final Logger serverLog;
 
     Notifications(JsonRpcChannel channel, List<ServerListener> listeners, ServerLists lists,
-            HostRequests hostRequests) {
+            HostRequests hostRequests, Subscriptions subscriptions) {
         this.channel = channel;
         this.listeners = listeners;
         this.lists = lists;
         this.hostRequests = hostRequests;
+        this.subscriptions = subscriptions;
         this.serverLog = LoggerFactory.getLogger("mcpwasm.server." + channel.serverName());
     }
 
@@ -58,6 +60,9 @@ final class Notifications {
                 }
                 break;
             }
+            case "notifications/subscriptions/acknowledged":
+                subscriptions.acknowledged(p);
+                break;
             case "notifications/cancelled":
                 hostRequests.cancelled(p.path("requestId").asText());
                 break;

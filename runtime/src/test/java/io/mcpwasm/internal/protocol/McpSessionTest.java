@@ -82,7 +82,6 @@ class McpSessionTest {
                 .eventExecutor(events)
                 .scheduler(timers)
                 .defaultTimeout(WAIT)
-                .discoveryTimeout(Duration.ofSeconds(2))
                 .failureHandler((kind, message, cause) -> faults.add(kind + ": " + message))
                 .timeoutListener(timedOut::add);
     }
@@ -123,8 +122,11 @@ class McpSessionTest {
 
     // ------------------------------------------------------------------ versions and set-up
 
+    /** The host's preference that tries 2026-07-28 first. */
+    private static final List<String> STATELESS_FIRST = List.of("2026-07-28", "2025-11-25");
+
     @Test
-    void legacyServerGetsInitializeHandshakeAfterDiscoverIsRefused() throws Exception {
+    void byDefaultAHandshakeServerGetsInitializeFirstAndNoProbe() throws Exception {
         server.legacy("2025-11-25");
         McpSession s = start(b -> { });
         ServerInfo info = s.initialize(WAIT);
@@ -138,11 +140,7 @@ class McpSessionTest {
         assertTrue(info.hasCapability("tools"));
         assertFalse(s.isStateless());
 
-        JsonNode discover = server.received.get(0);
-        assertEquals("server/discover", discover.path("method").asText());
-        assertEquals("2026-07-28",
-                discover.path("params").path("_meta").path("io.modelcontextprotocol/protocolVersion").asText());
-        JsonNode init = server.received.get(1);
+        JsonNode init = server.received.get(0);
         assertEquals("initialize", init.path("method").asText());
         assertEquals("2.0", init.path("jsonrpc").asText());
         assertEquals("2025-11-25", init.path("params").path("protocolVersion").asText());
@@ -151,9 +149,125 @@ class McpSessionTest {
         assertEquals(JSON.createObjectNode(), init.path("params").path("capabilities"),
                 "no handler set, so no client capability is declared");
         assertTrue(init.path("id").isIntegralNumber());
-        JsonNode initialized = server.received.get(2);
+        JsonNode initialized = server.received.get(1);
         assertEquals("notifications/initialized", initialized.path("method").asText());
         assertFalse(initialized.has("id"));
+        assertEquals(0, server.count("server/discover"));
+    }
+
+    @Test
+    void statelessFirstProbesThenGivesAHandshakeServerInitialize() throws Exception {
+        server.legacy("2025-11-25");
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
+        assertTrue(s.initialize(WAIT).legacyHandshake());
+        JsonNode discover = server.received.get(0);
+        assertEquals("server/discover", discover.path("method").asText());
+        assertEquals("2026-07-28",
+                discover.path("params").path("_meta").path("io.modelcontextprotocol/protocolVersion").asText());
+        assertEquals("initialize", server.received.get(1).path("method").asText());
+        assertEquals("notifications/initialized", server.received.get(2).path("method").asText());
+    }
+
+    @Test
+    void byDefaultAServerThatRefusesInitializeIsReachedThroughDiscover() throws Exception {
+        modernDiscover();
+        McpSession s = start(b -> { });
+        ServerInfo info = s.initialize(WAIT);
+        assertTrue(s.isStateless());
+        assertEquals("2026-07-28", info.protocolVersion());
+        assertEquals("initialize", server.received.get(0).path("method").asText());
+        assertEquals("server/discover", server.received.get(1).path("method").asText());
+        server.drainGuest();
+        assertEquals(0, server.count("notifications/initialized"));
+    }
+
+    @Test
+    void anUnansweredInitializeEndsTheSetUpAndNothingElseIsSent() throws Exception {
+        List<JsonNode> init = Collections.synchronizedList(new ArrayList<>());
+        server.on("initialize", init::add); // a slow guest: it answers only after the deadline
+        modernDiscoverOnly();
+        McpSession s = start(b -> { });
+        CallTimeoutException e = assertThrows(CallTimeoutException.class,
+                () -> s.initialize(Duration.ofMillis(300)));
+        assertEquals("initialize", e.method());
+        Thread.sleep(200);
+        assertEquals(0, server.count("server/discover"), "a second handshake went to a guest that may still answer");
+    }
+
+    @Test
+    void anUnansweredDiscoverEndsTheSetUpAndNoInitializeIsSent() throws Exception {
+        // The slow-guest case: go-sdk answers a late server/discover and then refuses a second handshake
+        // ("duplicate initialize received"), so initialize must never follow an unanswered probe.
+        server.legacy("2025-11-25");
+        List<JsonNode> discover = Collections.synchronizedList(new ArrayList<>());
+        server.on("server/discover", discover::add);
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
+        CallTimeoutException e = assertThrows(CallTimeoutException.class,
+                () -> s.initialize(Duration.ofMillis(300)));
+        assertEquals("server/discover", e.method());
+        Thread.sleep(200);
+        assertEquals(0, server.count("initialize"));
+        assertTrue(timedOut.isEmpty(), "the probe is not reported as a timed-out call");
+
+        server.replyError(discover.get(0), -32601, "Method not found", null); // late: ignored
+        server.drainGuest();
+        assertTrue(faults.isEmpty(), faults.toString());
+    }
+
+    @Test
+    void aHandshakeOnlyPreferenceNeverProbes() {
+        server.legacy("2025-11-25");
+        McpSession s = start(b -> b.protocolVersions(List.of("2025-11-25")));
+        s.initialize(WAIT);
+        assertEquals(0, server.count("server/discover"));
+        assertEquals("initialize", server.received.get(0).path("method").asText());
+    }
+
+    @Test
+    void aHandshakeOnlyPreferenceRefusesAnAnswerWithAnotherRevision() {
+        server.legacy("2025-06-18");
+        McpSession s = start(b -> b.protocolVersions(List.of("2025-11-25")));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> s.initialize(WAIT));
+        assertTrue(e.getMessage().contains("2025-06-18"), e.getMessage());
+        assertEquals(0, server.count("notifications/initialized"));
+    }
+
+    @Test
+    void aStatelessOnlyPreferenceNeverSendsInitialize() {
+        server.legacy("2025-11-25");
+        McpSession s = start(b -> b.protocolVersions(List.of("2026-07-28")));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> s.initialize(WAIT));
+        assertTrue(e.getMessage().contains("-32601"), e.getMessage());
+        assertEquals(0, server.count("initialize"));
+    }
+
+    @Test
+    void aRefusedInitializeWithoutTheStatelessRevisionIsTheServersError() {
+        server.on("initialize", m -> server.replyError(m, -32602, "bad params", null));
+        McpSession s = start(b -> b.protocolVersions(List.of("2025-11-25")));
+        McpErrorException e = assertThrows(McpErrorException.class, () -> s.initialize(WAIT));
+        assertEquals(-32602, e.code());
+        assertEquals(0, server.count("server/discover"));
+    }
+
+    @Test
+    void aServerRefusingBothStepsFailsNamingBothRefusals() {
+        server.on("initialize", m -> server.replyError(m, -32602, "bad params", null));
+        server.on("server/discover", m -> server.replyError(m, -32601, "Method not found", null));
+        McpSession s = start(b -> { });
+        ProtocolException e = assertThrows(ProtocolException.class, () -> s.initialize(WAIT));
+        assertTrue(e.getMessage().contains("initialize with error -32602"), e.getMessage());
+        assertTrue(e.getMessage().contains("server/discover with error -32601"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "2025-11-25,2025-11-25", "2026-07-28,2099-01-01"})
+    void badPreferenceListsAreRefusedNamingTheProblem(String list) {
+        List<String> versions = list.isEmpty() ? List.of() : List.of(list.split(","));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> McpSession.builder("x").protocolVersions(versions));
+        assertTrue(e.getMessage().contains(list.isEmpty() ? "at least one" : list.contains("2099") ? "2099-01-01"
+                : "twice"), e.getMessage());
     }
 
     @Test
@@ -163,7 +277,7 @@ class McpSessionTest {
                 .samplingHandler(p -> JSON.createObjectNode())
                 .elicitationHandler(p -> JSON.createObjectNode()));
         s.initialize(WAIT);
-        JsonNode caps = server.received.get(1).path("params").path("capabilities");
+        JsonNode caps = server.received.get(0).path("params").path("capabilities");
         assertTrue(caps.has("roots"));
         assertTrue(caps.has("sampling"));
         assertTrue(caps.has("elicitation"));
@@ -175,7 +289,7 @@ class McpSessionTest {
                     .rootsHandler(p -> JSON.createObjectNode()).build();
             other.session = s2;
             s2.initialize(WAIT);
-            JsonNode caps2 = other.received.get(1).path("params").path("capabilities");
+            JsonNode caps2 = other.received.get(0).path("params").path("capabilities");
             assertTrue(caps2.has("roots"));
             assertFalse(caps2.has("sampling"));
             assertFalse(caps2.has("elicitation"));
@@ -206,46 +320,20 @@ class McpSessionTest {
     }
 
     @Test
-    void anyOtherDiscoverErrorAlsoMeansLegacy() {
+    void anyOtherDiscoverErrorAlsoMeansAHandshakeServer() {
         server.legacy("2025-11-25");
         server.on("server/discover", m -> server.replyError(m, -32602, "Invalid request parameters", null));
-        McpSession s = start(b -> { });
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
         assertTrue(s.initialize(WAIT).legacyHandshake());
     }
 
     @Test
-    void unansweredDiscoverMeansLegacyAndTheLateAnswerIsIgnored() throws Exception {
-        server.legacy("2025-11-25");
-        List<JsonNode> discover = Collections.synchronizedList(new ArrayList<>());
-        server.on("server/discover", discover::add); // silent, like a server that drops unknown methods
-        McpSession s = start(b -> b.discoveryTimeout(Duration.ofMillis(200)));
-        ServerInfo info = s.initialize(WAIT);
-        assertTrue(info.legacyHandshake());
-        assertTrue(timedOut.isEmpty(), "the probe is not reported as a timed-out call");
-        assertEquals(0, server.count("notifications/cancelled"));
-
-        server.replyError(discover.get(0), -32601, "Method not found", null); // late
-        server.onResult("ping", m -> JSON.createObjectNode());
-        s.ping();
-        assertTrue(faults.isEmpty(), faults.toString());
-    }
-
-    @Test
-    void aDiscoverResultWithoutSupportedVersionsMeansLegacy() {
+    void aDiscoverResultWithoutSupportedVersionsMeansAHandshakeServer() {
         server.legacy("2025-11-25");
         server.onResult("server/discover", m -> Map.of());
-        McpSession s = start(b -> { });
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
         assertTrue(s.initialize(WAIT).legacyHandshake());
         assertEquals(1, server.count("initialize"));
-    }
-
-    @Test
-    void discoverDisabledGoesStraightToInitialize() {
-        server.legacy("2025-11-25");
-        McpSession s = start(b -> b.discovery(false));
-        s.initialize(WAIT);
-        assertEquals(0, server.count("server/discover"));
-        assertEquals("initialize", server.received.get(0).path("method").asText());
     }
 
     @Test
@@ -260,7 +348,7 @@ class McpSessionTest {
             return r;
         });
         server.onResult("tools/list", m -> page("tools", List.of(tool("a")), null));
-        McpSession s = start(b -> b.rootsHandler(p -> JSON.createObjectNode()));
+        McpSession s = start(b -> b.rootsHandler(p -> JSON.createObjectNode()).protocolVersions(STATELESS_FIRST));
         ServerInfo info = s.initialize(WAIT);
 
         assertEquals("2026-07-28", info.protocolVersion());
@@ -290,11 +378,17 @@ class McpSessionTest {
                     .put("version", "3");
             return r;
         });
-        McpSession s = start(b -> { });
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
         assertEquals("meta-named", s.initialize(WAIT).name());
     }
 
+    /** A 2026-07-28-only server: refuses initialize, answers server/discover. */
     private void modernDiscover() {
+        server.on("initialize", m -> server.replyError(m, -32601, "Method not found: initialize", null));
+        modernDiscoverOnly();
+    }
+
+    private void modernDiscoverOnly() {
         server.onResult("server/discover", m -> {
             ObjectNode r = JSON.createObjectNode();
             r.put("resultType", "complete");
@@ -370,7 +464,7 @@ class McpSessionTest {
         server.legacy("2025-06-18");
         server.on("server/discover", m -> server.replyError(m, -32022, "Unsupported protocol version",
                 Map.of("requested", "2026-07-28", "supported", List.of("2025-06-18", "2024-11-05"))));
-        McpSession s = start(b -> { });
+        McpSession s = start(b -> b.protocolVersions(List.of("2026-07-28", "2025-11-25", "2025-06-18")));
         ServerInfo info = s.initialize(WAIT);
         assertEquals("2025-06-18", info.protocolVersion());
         assertEquals("2025-06-18", server.received.get(1).path("params").path("protocolVersion").asText());
@@ -380,7 +474,7 @@ class McpSessionTest {
     void unsupportedProtocolVersionErrorWithNoCommonVersionFailsClearly() {
         server.on("server/discover", m -> server.replyError(m, -32022, "Unsupported protocol version",
                 Map.of("requested", "2026-07-28", "supported", List.of("2031-01-01"))));
-        McpSession s = start(b -> { });
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
         ProtocolException e = assertThrows(ProtocolException.class, () -> s.initialize(WAIT));
         assertTrue(e.getMessage().contains("2031-01-01"), e.getMessage());
         assertEquals(0, server.count("initialize"));
