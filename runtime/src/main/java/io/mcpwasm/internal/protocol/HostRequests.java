@@ -51,7 +51,9 @@ final class HostRequests {
             caps.putObject("sampling");
         }
         if (elicitationHandler != null) {
-            caps.putObject("elicitation");
+            ObjectNode elicitation = caps.putObject("elicitation");
+            elicitation.putObject("form");
+            elicitation.putObject("url");
         }
         return caps;
     }

@@ -136,7 +136,11 @@ public final class McpSession implements AutoCloseable {
      */
     public ServerInfo initialize(Duration timeout) {
         requirePositive(timeout, "timeout");
-        return negotiation.initialize(timeout);
+        ServerInfo info = negotiation.initialize(timeout);
+        if (negotiation.isStateless()) {
+            subscriptions.listenForListChanges(info.capabilities());
+        }
+        return info;
     }
 
     // ------------------------------------------------------------------------------------------ calls

@@ -9,12 +9,15 @@ import io.mcpwasm.CallTimeoutException;
 import io.mcpwasm.McpErrorException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resource subscriptions, on both revisions. Handshake revisions: {@code resources/subscribe} and
@@ -23,12 +26,15 @@ import java.util.function.BooleanSupplier;
  * names the listen request), and ended by cancelling that request. One listen per URI, so adding or dropping one
  * URI never re-opens the others (go-sdk keys its subscriptions by session and URI, and a replaced listen that
  * ends late would drop the URIs its successor had just taken over). {@code notifications/resources/updated}
- * reaches the {@link io.mcpwasm.ServerListener}s the same way on both revisions.
+ * reaches the {@link io.mcpwasm.ServerListener}s the same way on both revisions. On 2026-07-28 one more listen,
+ * open for the session's life, asks for the list changes the server announces ({@link #listenForListChanges}).
  */
 final class Subscriptions {
     /** A listen stream has no deadline of its own: it ends when unsubscribed or when the session ends. */
     private static final Duration LISTEN_LIFETIME = Duration.ofDays(365);
     private static final String META_SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId";
+    private static final List<String> LISTS = List.of("tools", "prompts", "resources");
+    private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
 
     private final JsonRpcChannel channel;
     private final BooleanSupplier stateless;
@@ -88,6 +94,36 @@ final class Subscriptions {
                 acks.remove(listen.currentId());
             }
         }
+    }
+
+    /**
+     * 2026-07-28 sends {@code list_changed} notifications only on a listen stream that asked for them: one stream
+     * for the session's life, asking for the list changes the server's capabilities announce. Does not wait.
+     */
+    void listenForListChanges(JsonNode serverCapabilities) {
+        ObjectNode params = MAPPER.createObjectNode();
+        ObjectNode wanted = params.putObject("notifications");
+        for (String list : LISTS) {
+            if (serverCapabilities.path(list).path("listChanged").asBoolean(false)) {
+                wanted.put(list + "ListChanged", true);
+            }
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        CallFuture<JsonNode> listen = channel.request("subscriptions/listen", params, LISTEN_LIFETIME, null,
+                r -> r, false);
+        long id = listen.currentId();
+        ackFor(id).whenComplete((r, e) -> {
+            synchronized (this) {
+                acks.remove(id);
+            }
+        });
+        listen.whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.debug("MCP server '{}' ended the list-change stream: {}", channel.serverName(), e.toString());
+            }
+        });
     }
 
     void unsubscribe(String uri) {

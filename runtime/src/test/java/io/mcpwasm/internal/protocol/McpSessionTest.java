@@ -18,9 +18,12 @@ import io.mcpwasm.AudioContent;
 import io.mcpwasm.CallCancelledException;
 import io.mcpwasm.CallOptions;
 import io.mcpwasm.CallTimeoutException;
+import io.mcpwasm.Completion;
+import io.mcpwasm.CompletionReference;
 import io.mcpwasm.EmbeddedResource;
 import io.mcpwasm.FailureKind;
 import io.mcpwasm.ImageContent;
+import io.mcpwasm.LogLevel;
 import io.mcpwasm.McpErrorException;
 import io.mcpwasm.Prompt;
 import io.mcpwasm.PromptResult;
@@ -280,7 +283,8 @@ class McpSessionTest {
         JsonNode caps = server.received.get(0).path("params").path("capabilities");
         assertTrue(caps.has("roots"));
         assertTrue(caps.has("sampling"));
-        assertTrue(caps.has("elicitation"));
+        assertTrue(caps.path("elicitation").has("form"));
+        assertTrue(caps.path("elicitation").has("url"), "both elicitation modes are declared");
 
         FakeServer other = new FakeServer();
         try {
@@ -919,6 +923,222 @@ class McpSessionTest {
         }
         assertFalse(held.isEmpty(), "the server never received the request");
         return held.get(0);
+    }
+
+    // ------------------------------------------------------------------ ping, log level, completion, subscriptions
+
+    private McpSession stateless(Consumer<McpSession.Builder> config) {
+        modernDiscover();
+        McpSession s = start(config);
+        s.initialize(WAIT);
+        assertTrue(s.isStateless());
+        return s;
+    }
+
+    @Test
+    void pingIsPingOnTheHandshakeRevisionAndServerDiscoverOnTheStatelessOne() {
+        McpSession legacy = initialized();
+        server.onResult("ping", m -> Map.of());
+        legacy.ping();
+        assertEquals(1, server.count("ping"));
+
+        FakeServer other = new FakeServer();
+        try {
+            other.on("initialize", m -> other.replyError(m, -32601, "Method not found", null));
+            other.onResult("server/discover", m -> Map.of("supportedVersions", List.of("2026-07-28"),
+                    "capabilities", Map.of(), "serverInfo", Map.of("name", "modern", "version", "1")));
+            other.on("ping", m -> other.replyError(m, -32601, "\"ping\" is not supported in the new protocol", null));
+            McpSession modern = builder().sender(other).build();
+            other.session = modern;
+            modern.initialize(WAIT);
+            modern.ping();
+            assertEquals(2, other.count("server/discover"));
+            assertEquals(0, other.count("ping"));
+            JsonNode probe = other.received.get(other.received.size() - 1);
+            assertEquals("2026-07-28",
+                    probe.path("params").path("_meta").path("io.modelcontextprotocol/protocolVersion").asText());
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void setLogLevelSendsLoggingSetLevelOnTheHandshakeRevision() {
+        McpSession s = initialized();
+        server.onResult("logging/setLevel", m -> Map.of());
+        s.setLogLevel(LogLevel.WARNING);
+        JsonNode req = server.received.stream().filter(m -> "logging/setLevel".equals(m.path("method").asText()))
+                .findFirst().orElseThrow();
+        assertEquals("warning", req.path("params").path("level").asText());
+    }
+
+    @Test
+    void setLogLevelRidesInEveryLaterRequestOnTheStatelessRevision() {
+        McpSession s = stateless(b -> { });
+        server.onResult("tools/call", m -> textResult(m.path("params").path("_meta")
+                .path("io.modelcontextprotocol/logLevel").asText("none")));
+        assertEquals("none", s.call("t", Map.of(), CallOptions.defaults()).text());
+        s.setLogLevel(LogLevel.DEBUG);
+        assertEquals("debug", s.call("t", Map.of(), CallOptions.defaults()).text());
+        assertEquals(0, server.count("logging/setLevel"));
+    }
+
+    @Test
+    void completeSendsTheReferenceArgumentAndContextAndDecodesTheSuggestions() {
+        McpSession s = initialized();
+        server.onResult("completion/complete", m -> Map.of("completion", Map.of("values",
+                List.of(m.path("params").path("ref").path("name").asText() + ":"
+                        + m.path("params").path("argument").path("value").asText() + ":"
+                        + m.path("params").path("context").path("arguments").path("lang").asText()),
+                "total", 7, "hasMore", true)));
+        Completion c = s.complete(CompletionReference.prompt("review"), "file", "Ma", Map.of("lang", "java"));
+        assertEquals(List.of("review:Ma:java"), c.values());
+        assertEquals(7, c.total());
+        assertTrue(c.hasMore());
+
+        server.onResult("completion/complete", m -> Map.of("completion", Map.of("values",
+                List.of(m.path("params").path("ref").path("type").asText(),
+                        m.path("params").path("ref").path("uri").asText()))));
+        Completion r = s.complete(CompletionReference.resourceTemplate("file:///{path}"), "path", "", null);
+        assertEquals(List.of("ref/resource", "file:///{path}"), r.values());
+        assertNull(r.total());
+        assertFalse(r.hasMore());
+
+        server.onResult("completion/complete", m -> Map.of("completion", Map.of("values", List.of(1, 2))));
+        ProtocolException bad = assertThrows(ProtocolException.class,
+                () -> s.complete(CompletionReference.prompt("p"), "a", "v", null));
+        assertTrue(bad.getMessage().contains("values"), bad.getMessage());
+    }
+
+    @Test
+    void subscribeAndUnsubscribeAreRequestsOnTheHandshakeRevision() throws Exception {
+        BlockingQueue<String> updated = new LinkedBlockingQueue<>();
+        server.legacy("2025-11-25");
+        McpSession s = start(b -> b.listener(new ServerListener() {
+            @Override
+            public void resourceUpdated(String uri) {
+                updated.add(uri);
+            }
+        }));
+        s.initialize(WAIT);
+        server.on("resources/subscribe", m -> {
+            server.reply(m, Map.of());
+            server.notifyClient("notifications/resources/updated", Map.of("uri", m.path("params").path("uri")
+                    .asText()));
+        });
+        server.onResult("resources/unsubscribe", m -> Map.of());
+        s.subscribe("file:///a");
+        assertEquals("file:///a", updated.poll(5, TimeUnit.SECONDS));
+        s.unsubscribe("file:///a");
+        assertEquals(1, server.count("resources/unsubscribe"));
+
+        server.on("resources/subscribe", m -> server.replyError(m, -32601, "Method not found", null));
+        McpErrorException e = assertThrows(McpErrorException.class, () -> s.subscribe("file:///b"));
+        assertEquals(-32601, e.code());
+    }
+
+    /** Acknowledges a subscriptions/listen as go-sdk does, granting the URIs in {@code granted}. */
+    private void acknowledgeListens(List<String> granted) {
+        server.on("subscriptions/listen", m -> {
+            List<String> asked = new ArrayList<>();
+            m.path("params").path("notifications").path("resourceSubscriptions").forEach(u -> asked.add(u.asText()));
+            asked.retainAll(granted);
+            server.notifyClient("notifications/subscriptions/acknowledged", Map.of(
+                    "notifications", Map.of("resourceSubscriptions", asked),
+                    "_meta", Map.of("io.modelcontextprotocol/subscriptionId", m.path("id").asLong())));
+            for (String uri : asked) {
+                server.notifyClient("notifications/resources/updated", Map.of("uri", uri,
+                        "_meta", Map.of("io.modelcontextprotocol/subscriptionId", m.path("id").asLong())));
+            }
+            if (asked.isEmpty()) {
+                server.reply(m, Map.of("resultType", "complete"));
+            }
+        });
+    }
+
+    @Test
+    void onTheStatelessRevisionASubscriptionIsAListenStreamEndedByCancellingIt() throws Exception {
+        BlockingQueue<String> updated = new LinkedBlockingQueue<>();
+        McpSession s = stateless(b -> b.listener(new ServerListener() {
+            @Override
+            public void resourceUpdated(String uri) {
+                updated.add(uri);
+            }
+        }));
+        acknowledgeListens(List.of("file:///a", "file:///b"));
+        s.subscribe("file:///a");
+        s.subscribe("file:///b");
+        s.subscribe("file:///a"); // already subscribed: no new stream
+        assertEquals("file:///a", updated.poll(5, TimeUnit.SECONDS));
+        assertEquals("file:///b", updated.poll(5, TimeUnit.SECONDS));
+        List<JsonNode> listens = server.received.stream()
+                .filter(m -> "subscriptions/listen".equals(m.path("method").asText())).toList();
+        assertEquals(2, listens.size());
+        assertEquals("2026-07-28", listens.get(0).path("params").path("_meta")
+                .path("io.modelcontextprotocol/protocolVersion").asText());
+        assertEquals(0, server.count("resources/subscribe"));
+
+        s.unsubscribe("file:///a");
+        JsonNode cancelled = server.expect("notifications/cancelled");
+        assertEquals(listens.get(0).path("id").asLong(), cancelled.path("params").path("requestId").asLong());
+        assertEquals(0, server.count("resources/unsubscribe"));
+        s.unsubscribe("file:///a"); // not subscribed any more: nothing sent
+        server.drainGuest();
+        assertEquals(1, server.count("notifications/cancelled"));
+        assertTrue(timedOut.isEmpty());
+        assertTrue(faults.isEmpty(), faults.toString());
+    }
+
+    @Test
+    void onTheStatelessRevisionASubscriptionTheServerDoesNotAcknowledgeFailsClearly() throws Exception {
+        McpSession s = stateless(b -> { });
+        acknowledgeListens(List.of());
+        McpErrorException e = assertThrows(McpErrorException.class, () -> s.subscribe("file:///nope"));
+        assertTrue(e.getMessage().contains("file:///nope"), e.getMessage());
+
+        server.on("subscriptions/listen", m -> server.replyError(m, -32602, "missing notifications", null));
+        McpErrorException refused = assertThrows(McpErrorException.class, () -> s.subscribe("file:///x"));
+        assertEquals(-32602, refused.code());
+    }
+
+    @Test
+    void onTheStatelessRevisionListChangesAreAskedForOnAListenStreamAndRefreshTheCache() throws Exception {
+        server.on("initialize", m -> server.replyError(m, -32601, "Method not found", null));
+        server.onResult("server/discover", m -> Map.of("supportedVersions", List.of("2026-07-28"),
+                "capabilities", Map.of("tools", Map.of("listChanged", true), "prompts", Map.of()),
+                "serverInfo", Map.of("name", "modern", "version", "1")));
+        List<String> tools = Collections.synchronizedList(new ArrayList<>(List.of("a")));
+        server.onResult("tools/list", m -> page("tools", tools.stream().map(McpSessionTest::tool).toList(), null));
+        BlockingQueue<List<Tool>> changed = new LinkedBlockingQueue<>();
+        McpSession s = start(b -> b.listener(new ServerListener() {
+            @Override
+            public void toolsChanged(List<Tool> now) {
+                changed.add(now);
+            }
+        }));
+        s.initialize(WAIT);
+        assertEquals(1, s.tools().size());
+        JsonNode listen = server.expect("subscriptions/listen");
+        JsonNode wanted = listen.path("params").path("notifications");
+        assertTrue(wanted.path("toolsListChanged").asBoolean());
+        assertFalse(wanted.has("promptsListChanged"), "the server announced no prompt list changes");
+        server.notifyClient("notifications/subscriptions/acknowledged", Map.of("notifications", wanted,
+                "_meta", Map.of("io.modelcontextprotocol/subscriptionId", listen.path("id").asLong())));
+
+        tools.add("b");
+        server.notifyClient("notifications/tools/list_changed",
+                Map.of("_meta", Map.of("io.modelcontextprotocol/subscriptionId", listen.path("id").asLong())));
+        assertEquals(2, changed.poll(5, TimeUnit.SECONDS).size());
+        assertEquals(2, s.tools().size());
+        assertTrue(faults.isEmpty(), faults.toString());
+    }
+
+    @Test
+    void onTheStatelessRevisionAnUnacknowledgedListenTimesOutAndIsCancelled() throws Exception {
+        McpSession s = stateless(b -> b.defaultTimeout(Duration.ofMillis(300)));
+        server.on("subscriptions/listen", m -> { }); // never acknowledged
+        assertThrows(CallTimeoutException.class, () -> s.subscribe("file:///slow"));
+        server.expect("notifications/cancelled");
     }
 
     // ------------------------------------------------------------------ server -> client
