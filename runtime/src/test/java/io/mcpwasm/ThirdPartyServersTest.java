@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Servers nobody here wrote, built unchanged for wasip1 (samples/third-party/build.sh), through the native API on
  * both protocol revisions: every tool, resource and prompt of go-sdk v1.8.0's everything example, and the
- * 2026-07-28 features (input requests, subscriptions/listen) with go-sdk's conformance everything-server. Sampling,
+ * 2026-07-28 features (input requests, subscriptions/listen for resource updates and list changes) with go-sdk's
+ * conformance everything-server (github.com/modelcontextprotocol/go-sdk/conformance/everything-server). Sampling,
  * elicitation and roots are answered by the host's handlers: as requests on 2025-11-25, as input requests of a
  * multi round-trip result on 2026-07-28.
  */
@@ -171,10 +172,16 @@ class ThirdPartyServersTest {
     void goSdkConformanceServerReachesTheHostsHandlersAndDeliversResourceUpdates(String revision) throws Exception {
         McpModule module = module("go-sdk-conformance.wasm");
         BlockingQueue<String> updated = new LinkedBlockingQueue<>();
+        BlockingQueue<List<Tool>> toolsChanged = new LinkedBlockingQueue<>();
         ServerOptions opts = options(revision).listener(new ServerListener() {
             @Override
             public void resourceUpdated(String uri) {
                 updated.add(uri);
+            }
+
+            @Override
+            public void toolsChanged(List<Tool> tools) {
+                toolsChanged.add(tools);
             }
         }).build();
         try (McpServer server = module.start(HostPolicy.denyAll(), opts)) {
@@ -204,6 +211,13 @@ class ThirdPartyServersTest {
             }
             assertTrue(server.complete(CompletionReference.prompt("test_prompt_with_arguments"), "arg1", "a", null)
                     .values().isEmpty());
+
+            int tools = server.tools().size();
+            assertEquals("tools_list_changed published", server.call("test_trigger_tool_change", Map.of()).text());
+            List<Tool> now = toolsChanged.poll(10, TimeUnit.SECONDS);
+            assertNotNull(now, "notifications/tools/list_changed reached the listener");
+            assertEquals(tools + 1, now.size());
+            assertTrue(server.tools().stream().anyMatch(t -> t.name().equals("__transient_tool_for_list_changed")));
 
             server.subscribe("test://watched-resource");
             assertEquals("test://watched-resource", updated.poll(15, TimeUnit.SECONDS),
