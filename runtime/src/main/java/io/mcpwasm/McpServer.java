@@ -173,7 +173,7 @@ public final class McpServer implements AutoCloseable {
     /**
      * Sets the least severe level of the log messages the server sends (they go to the logger
      * {@code mcpwasm.server.<name>}). On 2026-07-28 the level rides in every later request instead of a
-     * {@code logging/setLevel} request.
+     * {@code logging/setLevel} request. A restarted server starts again at its own default level.
      */
     public void setLogLevel(LogLevel level) {
         ready().session.setLogLevel(level);

@@ -81,7 +81,7 @@ final class Negotiation {
         }
         Set<String> seen = new HashSet<>();
         for (String v : preference) {
-            if (!STATELESS_VERSION.equals(v) && !HANDSHAKE_VERSIONS.contains(v)) {
+            if (v == null || !ServerOptions.SUPPORTED_PROTOCOL_VERSIONS.contains(v)) {
                 throw new IllegalArgumentException("unknown MCP protocol revision '" + v + "' (supported: "
                         + ServerOptions.SUPPORTED_PROTOCOL_VERSIONS + ")");
             }
