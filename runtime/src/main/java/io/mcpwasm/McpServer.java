@@ -162,9 +162,47 @@ public final class McpServer implements AutoCloseable {
         return ready().session.prompt(prompt, arguments);
     }
 
-    /** Sends {@code ping} and waits for the answer. */
+    /**
+     * Checks that the server answers, on every protocol revision: {@code ping} on the handshake revisions,
+     * {@code server/discover} on 2026-07-28 (which has no {@code ping}).
+     */
     public void ping() {
         ready().session.ping();
+    }
+
+    /**
+     * Sets the least severe level of the log messages the server sends (they go to the logger
+     * {@code mcpwasm.server.<name>}). On 2026-07-28 the level rides in every later request instead of a
+     * {@code logging/setLevel} request. A restarted server starts again at its own default level.
+     */
+    public void setLogLevel(LogLevel level) {
+        ready().session.setLogLevel(level);
+    }
+
+    /**
+     * Suggested values for an argument of a prompt or resource template ({@code completion/complete}).
+     *
+     * @param ref the prompt or resource template
+     * @param argument the argument's name
+     * @param value what was typed so far
+     * @param context values of the arguments already given, or {@code null}
+     */
+    public Completion complete(CompletionReference ref, String argument, String value, Map<String, String> context) {
+        return ready().session.complete(ref, argument, value, context);
+    }
+
+    /**
+     * Subscribes to a resource: {@link ServerListener#resourceUpdated} is told when the server reports it changed.
+     * Returns once the server accepted; throws {@link McpErrorException} when it refuses. A restarted server
+     * starts without subscriptions.
+     */
+    public void subscribe(String uri) {
+        ready().session.subscribe(uri);
+    }
+
+    /** Ends a subscription made with {@link #subscribe}. */
+    public void unsubscribe(String uri) {
+        ready().session.unsubscribe(uri);
     }
 
     /**
@@ -255,6 +293,7 @@ public final class McpServer implements AutoCloseable {
                 .rootsHandler(options.rootsHandler())
                 .samplingHandler(options.samplingHandler())
                 .elicitationHandler(options.elicitationHandler())
+                .protocolVersions(options.protocolVersions())
                 .listeners(options.listeners())
                 .build();
         gen.session = session;
@@ -269,7 +308,9 @@ public final class McpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             ServerFailedException f = e instanceof ServerFailedException s ? s
                     : new ServerFailedException(name, FailureKind.START_FAILED,
-                    "failed its MCP handshake: " + e.getMessage(), e);
+                    "failed its MCP handshake: " + e.getMessage() + (e instanceof CallTimeoutException
+                    ? " (ServerOptions.startTimeout; no other handshake was sent, the guest may still answer)"
+                    : ""), e);
             gen.process.abort(f.kind(), f.getMessage(), e);
             synchronized (lock) {
                 gen.failed = true; // the caller (start or restart) decides what happens next

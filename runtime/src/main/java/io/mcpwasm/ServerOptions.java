@@ -1,7 +1,9 @@
 package io.mcpwasm;
 
 import java.time.Duration;
+import io.mcpwasm.internal.protocol.McpSession;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,9 +15,27 @@ import java.util.Objects;
  * doubling to 30 s; an unresponsive guest (busy past {@code unresponsiveGrace} after a call timed out or was
  * cancelled) is interrupted and restarted whatever the restart setting, because it can serve nothing else;
  * grace 2 s; close grace 2 s; start timeout 30 s; no listeners; no host handlers, so roots, sampling and
- * elicitation requests from the server are answered with a JSON-RPC error.
+ * elicitation requests from the server are answered with a JSON-RPC error; protocol revisions
+ * {@link #DEFAULT_PROTOCOL_VERSIONS}.
  */
 public final class ServerOptions {
+    /** Every MCP protocol revision this runtime speaks, newest first. */
+    public static final List<String> SUPPORTED_PROTOCOL_VERSIONS = List.of("2026-07-28", "2025-11-25",
+            "2025-06-18", "2025-03-26", "2024-11-05");
+
+    /**
+     * The default preference: the {@code initialize} handshake requesting 2025-11-25 (and accepting the older
+     * handshake revisions a server may answer with), then 2026-07-28 for a server that refuses {@code initialize}.
+     *
+     * <p>Why the handshake first: it is what makes unchanged servers work. Every MCP server of today speaks it;
+     * and the SDKs' request-style APIs for sampling, elicitation, roots and ping (go-sdk v1.8.0
+     * {@code CreateMessage}, {@code Elicit}, {@code ListRoots}, {@code Ping}, used by its own everything example)
+     * refuse to run on 2026-07-28, where a server must return input requests instead. A server written for
+     * 2026-07-28 gets it by listing it first ({@code protocolVersions("2026-07-28", "2025-11-25")}) or alone.
+     */
+    public static final List<String> DEFAULT_PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18",
+            "2025-03-26", "2024-11-05", "2026-07-28");
+
     private final boolean autoRestart;
     private final Duration restartBackoff;
     private final Duration maxRestartBackoff;
@@ -26,6 +46,7 @@ public final class ServerOptions {
     private final RootsHandler rootsHandler;
     private final SamplingHandler samplingHandler;
     private final ElicitationHandler elicitationHandler;
+    private final List<String> protocolVersions;
 
     private ServerOptions(Builder b) {
         this.autoRestart = b.autoRestart;
@@ -38,6 +59,7 @@ public final class ServerOptions {
         this.rootsHandler = b.rootsHandler;
         this.samplingHandler = b.samplingHandler;
         this.elicitationHandler = b.elicitationHandler;
+        this.protocolVersions = b.protocolVersions;
     }
 
     /** The defaults listed in the class comment. */
@@ -59,6 +81,8 @@ public final class ServerOptions {
     public RootsHandler rootsHandler() { return rootsHandler; }
     public SamplingHandler samplingHandler() { return samplingHandler; }
     public ElicitationHandler elicitationHandler() { return elicitationHandler; }
+    /** The protocol revisions accepted, most wanted first; see {@link Builder#protocolVersions(String...)}. */
+    public List<String> protocolVersions() { return protocolVersions; }
 
     /** Builds {@link ServerOptions}; every setter fails fast on a bad value. */
     public static final class Builder {
@@ -72,6 +96,7 @@ public final class ServerOptions {
         private RootsHandler rootsHandler;
         private SamplingHandler samplingHandler;
         private ElicitationHandler elicitationHandler;
+        private List<String> protocolVersions = DEFAULT_PROTOCOL_VERSIONS;
 
         private Builder() {}
 
@@ -98,9 +123,30 @@ public final class ServerOptions {
             return this;
         }
 
-        /** The most that starting (instantiating and the MCP handshake) may take. */
+        /**
+         * The most that starting (instantiating and the MCP set-up) may take. A guest that does not answer its
+         * set-up request within it fails to start ({@link FailureKind#START_FAILED}); no second handshake is sent
+         * to a guest that may still answer the first, so on a slow or loaded machine raise this rather than
+         * expecting a retry.
+         */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = positive(timeout, "startTimeout");
+            return this;
+        }
+
+        /**
+         * The protocol revisions to accept, most wanted first (default {@link #DEFAULT_PROTOCOL_VERSIONS}). The
+         * handshake revisions (2025-11-25 and older) are one set-up step, {@code initialize} requesting the first
+         * of them listed; 2026-07-28 is the other, {@code server/discover}. The step named first is tried first;
+         * the other follows only when the server answered the first with a refusal. {@code protocolVersions(
+         * "2026-07-28")} speaks only the stateless revision; {@code protocolVersions("2025-11-25")} only 2025-11-25.
+         *
+         * @throws IllegalArgumentException when the list is empty, repeats a revision or names one not in
+         *     {@link #SUPPORTED_PROTOCOL_VERSIONS}
+         */
+        public Builder protocolVersions(String... versions) {
+            this.protocolVersions = McpSession.checkProtocolVersions(
+                    Arrays.asList(Objects.requireNonNull(versions, "versions")));
             return this;
         }
 

@@ -68,6 +68,49 @@ class ProtocolServerTest {
     }
 
     @Test
+    void theHostChoosesTheRevisionAndNeverGetsAFallbackItDidNotList() {
+        HostPolicy modern = HostPolicy.builder().env("MCP_TEST_REVISION", "2026-07-28").build();
+        // a 2026-07-28-only guest refuses initialize: with only 2025-11-25 accepted, that is the end
+        ServerFailedException refused = assertThrows(ServerFailedException.class, () -> module.start(modern,
+                ServerOptions.builder().protocolVersions("2025-11-25").build()));
+        assertEquals(FailureKind.START_FAILED, refused.kind());
+        assertTrue(refused.getMessage().contains("answered initialize with error"), refused.getMessage());
+        // a handshake guest asked for 2026-07-28 only: server/discover is refused, no initialize follows
+        ServerFailedException legacy = assertThrows(ServerFailedException.class, () -> module.start(
+                HostPolicy.denyAll(), ServerOptions.builder().protocolVersions("2026-07-28").build()));
+        assertEquals(FailureKind.START_FAILED, legacy.kind());
+        assertTrue(legacy.getMessage().contains("server/discover with error -32601"), legacy.getMessage());
+        // the stateless-first preference reaches the handshake guest after its refusal
+        try (McpServer server = module.start(HostPolicy.denyAll(),
+                ServerOptions.builder().protocolVersions("2026-07-28", "2025-11-25").build())) {
+            assertEquals("2025-11-25", server.info().protocolVersion());
+            server.ping();
+        }
+    }
+
+    @Test
+    void aGuestThatDoesNotAnswerItsSetUpInTheStartTimeoutFailsToStartSayingSo() {
+        // reads stdin and never writes: a guest too slow to answer
+        byte[] silent = com.dylibso.chicory.wabt.Wat2Wasm.parse("""
+                (module
+                  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+                  (memory (export "memory") 1)
+                  (func (export "_start")
+                    (i32.store (i32.const 0) (i32.const 64))
+                    (i32.store (i32.const 4) (i32.const 1024))
+                    (loop $more
+                      (drop (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
+                      (br_if $more (i32.gt_u (i32.load (i32.const 8)) (i32.const 0))))))
+                """);
+        McpModule m = runtime.load(silent, "silent");
+        ServerFailedException f = assertThrows(ServerFailedException.class, () -> m.start(HostPolicy.denyAll(),
+                ServerOptions.builder().startTimeout(Duration.ofMillis(500)).build()));
+        assertEquals(FailureKind.START_FAILED, f.kind());
+        assertTrue(f.getMessage().contains("did not answer initialize"), f.getMessage());
+        assertTrue(f.getMessage().contains("ServerOptions.startTimeout"), f.getMessage());
+    }
+
+    @Test
     void returnsEveryContentTypeStructuredContentAndToolErrors() {
         try (McpServer server = module.start(HostPolicy.denyAll())) {
             ToolResult r = server.call("all_content", Map.of());

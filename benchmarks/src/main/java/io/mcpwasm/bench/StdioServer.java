@@ -13,6 +13,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +30,8 @@ public final class StdioServer implements ToolClient {
     private final OutputStream stdin;
     private final McpSession session;
     private final Thread reader;
+    private final ExecutorService events = Executors.newCachedThreadPool(daemon("stdio-events"));
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("stdio-timer"));
 
     private StdioServer(List<String> command, Path stderrLog) {
         try {
@@ -39,6 +45,8 @@ public final class StdioServer implements ToolClient {
         this.stdin = process.getOutputStream();
         this.session = McpSession.builder(Path.of(command.get(0)).getFileName().toString())
                 .sender(this::send)
+                .eventExecutor(events)
+                .scheduler(timers)
                 .defaultTimeout(Duration.ofSeconds(60))
                 .maxMessageBytes(64 << 20)
                 .build();
@@ -122,9 +130,19 @@ public final class StdioServer implements ToolClient {
         return dst;
     }
 
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     @Override
     public void close() {
         session.close();
+        timers.shutdownNow();
+        events.shutdown();
         try {
             stdin.close();
         } catch (IOException e) {

@@ -7,22 +7,27 @@ import java.util.concurrent.CompletionException;
 /**
  * The future of one request. {@link #cancel(boolean)} sends {@code notifications/cancelled} and fails the future
  * with {@link CallCancelledException} (so {@code get()} throws an {@code ExecutionException} carrying it, and
- * {@link #isCancelled()} reports true). The session completes it on its event executor.
+ * {@link #isCancelled()} reports true). The channel completes it on its event executor.
  */
 final class CallFuture<T> extends CompletableFuture<T> {
-    private final McpSession session;
+    private final JsonRpcChannel channel;
     private final String method;
     private volatile long id;
     private volatile boolean awaited;
 
-    CallFuture(McpSession session, String method) {
-        this.session = session;
+    CallFuture(JsonRpcChannel channel, String method) {
+        this.channel = channel;
         this.method = method;
     }
 
     /** The id of the request's current round (a multi round-trip request sends a new id each round). */
     void setCurrentId(long id) {
         this.id = id;
+    }
+
+    /** @return the id of the request's current round */
+    long currentId() {
+        return id;
     }
 
     /** A blocking caller waits on this future, and nobody else holds it (set by the session's own await). */
@@ -48,11 +53,11 @@ final class CallFuture<T> extends CompletableFuture<T> {
             return isCancelled();
         }
         long current = id;
-        if (session.cancelByCaller(current, method)) {
+        if (channel.cancelByCaller(current, method)) {
             return true;
         }
         // Not pending any more (answered, timed out, or never sent): complete unless something else did.
-        return super.completeExceptionally(new CallCancelledException(session.serverName(), method, current))
+        return super.completeExceptionally(new CallCancelledException(channel.serverName(), method, current))
                 || isCancelled();
     }
 

@@ -3,6 +3,7 @@ package io.mcpwasm.internal.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.mcpwasm.AudioContent;
+import io.mcpwasm.Completion;
 import io.mcpwasm.Content;
 import io.mcpwasm.EmbeddedResource;
 import io.mcpwasm.ImageContent;
@@ -152,6 +153,22 @@ final class Codec {
             messages.add(new PromptMessage(requiredText(m, "role", "prompt message"), content(m.get("content"))));
         }
         return new PromptResult(optText(n, "description"), messages);
+    }
+
+    static Completion completion(JsonNode n) {
+        requireObject(n, "completion/complete result");
+        JsonNode c = n.get("completion");
+        requireObject(c, "completion/complete result: completion");
+        List<String> values = new ArrayList<>();
+        for (JsonNode v : requiredArray(c, "values", "completion")) {
+            if (!v.isTextual()) {
+                throw new BadShapeException("completion: values holds a " + v.getNodeType() + ", not a string");
+            }
+            values.add(v.asText());
+        }
+        JsonNode total = c.get("total");
+        return new Completion(values, total != null && total.canConvertToInt() && total.isIntegralNumber()
+                ? total.asInt() : null, c.path("hasMore").asBoolean(false));
     }
 
     static void requireObject(JsonNode n, String what) {

@@ -18,9 +18,12 @@ import io.mcpwasm.AudioContent;
 import io.mcpwasm.CallCancelledException;
 import io.mcpwasm.CallOptions;
 import io.mcpwasm.CallTimeoutException;
+import io.mcpwasm.Completion;
+import io.mcpwasm.CompletionReference;
 import io.mcpwasm.EmbeddedResource;
 import io.mcpwasm.FailureKind;
 import io.mcpwasm.ImageContent;
+import io.mcpwasm.LogLevel;
 import io.mcpwasm.McpErrorException;
 import io.mcpwasm.Prompt;
 import io.mcpwasm.PromptResult;
@@ -48,6 +51,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -63,6 +67,7 @@ class McpSessionTest {
     private final AtomicInteger eventThreads = new AtomicInteger();
     private final ExecutorService events = Executors.newCachedThreadPool(
             r -> new Thread(r, "events-" + eventThreads.incrementAndGet()));
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final BlockingQueue<String> faults = new LinkedBlockingQueue<>();
     private final BlockingQueue<Long> timedOut = new LinkedBlockingQueue<>();
 
@@ -71,14 +76,15 @@ class McpSessionTest {
         server.assertCleanLines();
         server.close();
         events.shutdownNow();
+        timers.shutdownNow();
     }
 
     private McpSession.Builder builder() {
         return McpSession.builder("fake")
                 .sender(server)
                 .eventExecutor(events)
+                .scheduler(timers)
                 .defaultTimeout(WAIT)
-                .discoveryTimeout(Duration.ofSeconds(2))
                 .failureHandler((kind, message, cause) -> faults.add(kind + ": " + message))
                 .timeoutListener(timedOut::add);
     }
@@ -119,8 +125,11 @@ class McpSessionTest {
 
     // ------------------------------------------------------------------ versions and set-up
 
+    /** The host's preference that tries 2026-07-28 first. */
+    private static final List<String> STATELESS_FIRST = List.of("2026-07-28", "2025-11-25");
+
     @Test
-    void legacyServerGetsInitializeHandshakeAfterDiscoverIsRefused() throws Exception {
+    void byDefaultAHandshakeServerGetsInitializeFirstAndNoProbe() throws Exception {
         server.legacy("2025-11-25");
         McpSession s = start(b -> { });
         ServerInfo info = s.initialize(WAIT);
@@ -134,11 +143,7 @@ class McpSessionTest {
         assertTrue(info.hasCapability("tools"));
         assertFalse(s.isStateless());
 
-        JsonNode discover = server.received.get(0);
-        assertEquals("server/discover", discover.path("method").asText());
-        assertEquals("2026-07-28",
-                discover.path("params").path("_meta").path("io.modelcontextprotocol/protocolVersion").asText());
-        JsonNode init = server.received.get(1);
+        JsonNode init = server.received.get(0);
         assertEquals("initialize", init.path("method").asText());
         assertEquals("2.0", init.path("jsonrpc").asText());
         assertEquals("2025-11-25", init.path("params").path("protocolVersion").asText());
@@ -147,9 +152,125 @@ class McpSessionTest {
         assertEquals(JSON.createObjectNode(), init.path("params").path("capabilities"),
                 "no handler set, so no client capability is declared");
         assertTrue(init.path("id").isIntegralNumber());
-        JsonNode initialized = server.received.get(2);
+        JsonNode initialized = server.received.get(1);
         assertEquals("notifications/initialized", initialized.path("method").asText());
         assertFalse(initialized.has("id"));
+        assertEquals(0, server.count("server/discover"));
+    }
+
+    @Test
+    void statelessFirstProbesThenGivesAHandshakeServerInitialize() throws Exception {
+        server.legacy("2025-11-25");
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
+        assertTrue(s.initialize(WAIT).legacyHandshake());
+        JsonNode discover = server.received.get(0);
+        assertEquals("server/discover", discover.path("method").asText());
+        assertEquals("2026-07-28",
+                discover.path("params").path("_meta").path("io.modelcontextprotocol/protocolVersion").asText());
+        assertEquals("initialize", server.received.get(1).path("method").asText());
+        assertEquals("notifications/initialized", server.received.get(2).path("method").asText());
+    }
+
+    @Test
+    void byDefaultAServerThatRefusesInitializeIsReachedThroughDiscover() throws Exception {
+        modernDiscover();
+        McpSession s = start(b -> { });
+        ServerInfo info = s.initialize(WAIT);
+        assertTrue(s.isStateless());
+        assertEquals("2026-07-28", info.protocolVersion());
+        assertEquals("initialize", server.received.get(0).path("method").asText());
+        assertEquals("server/discover", server.received.get(1).path("method").asText());
+        server.drainGuest();
+        assertEquals(0, server.count("notifications/initialized"));
+    }
+
+    @Test
+    void anUnansweredInitializeEndsTheSetUpAndNothingElseIsSent() throws Exception {
+        List<JsonNode> init = Collections.synchronizedList(new ArrayList<>());
+        server.on("initialize", init::add); // a slow guest: it answers only after the deadline
+        modernDiscoverOnly();
+        McpSession s = start(b -> { });
+        CallTimeoutException e = assertThrows(CallTimeoutException.class,
+                () -> s.initialize(Duration.ofMillis(300)));
+        assertEquals("initialize", e.method());
+        Thread.sleep(200);
+        assertEquals(0, server.count("server/discover"), "a second handshake went to a guest that may still answer");
+    }
+
+    @Test
+    void anUnansweredDiscoverEndsTheSetUpAndNoInitializeIsSent() throws Exception {
+        // The slow-guest case: go-sdk answers a late server/discover and then refuses a second handshake
+        // ("duplicate initialize received"), so initialize must never follow an unanswered probe.
+        server.legacy("2025-11-25");
+        List<JsonNode> discover = Collections.synchronizedList(new ArrayList<>());
+        server.on("server/discover", discover::add);
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
+        CallTimeoutException e = assertThrows(CallTimeoutException.class,
+                () -> s.initialize(Duration.ofMillis(300)));
+        assertEquals("server/discover", e.method());
+        Thread.sleep(200);
+        assertEquals(0, server.count("initialize"));
+        assertTrue(timedOut.isEmpty(), "the probe is not reported as a timed-out call");
+
+        server.replyError(discover.get(0), -32601, "Method not found", null); // late: ignored
+        server.drainGuest();
+        assertTrue(faults.isEmpty(), faults.toString());
+    }
+
+    @Test
+    void aHandshakeOnlyPreferenceNeverProbes() {
+        server.legacy("2025-11-25");
+        McpSession s = start(b -> b.protocolVersions(List.of("2025-11-25")));
+        s.initialize(WAIT);
+        assertEquals(0, server.count("server/discover"));
+        assertEquals("initialize", server.received.get(0).path("method").asText());
+    }
+
+    @Test
+    void aHandshakeOnlyPreferenceRefusesAnAnswerWithAnotherRevision() {
+        server.legacy("2025-06-18");
+        McpSession s = start(b -> b.protocolVersions(List.of("2025-11-25")));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> s.initialize(WAIT));
+        assertTrue(e.getMessage().contains("2025-06-18"), e.getMessage());
+        assertEquals(0, server.count("notifications/initialized"));
+    }
+
+    @Test
+    void aStatelessOnlyPreferenceNeverSendsInitialize() {
+        server.legacy("2025-11-25");
+        McpSession s = start(b -> b.protocolVersions(List.of("2026-07-28")));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> s.initialize(WAIT));
+        assertTrue(e.getMessage().contains("-32601"), e.getMessage());
+        assertEquals(0, server.count("initialize"));
+    }
+
+    @Test
+    void aRefusedInitializeWithoutTheStatelessRevisionIsTheServersError() {
+        server.on("initialize", m -> server.replyError(m, -32602, "bad params", null));
+        McpSession s = start(b -> b.protocolVersions(List.of("2025-11-25")));
+        McpErrorException e = assertThrows(McpErrorException.class, () -> s.initialize(WAIT));
+        assertEquals(-32602, e.code());
+        assertEquals(0, server.count("server/discover"));
+    }
+
+    @Test
+    void aServerRefusingBothStepsFailsNamingBothRefusals() {
+        server.on("initialize", m -> server.replyError(m, -32602, "bad params", null));
+        server.on("server/discover", m -> server.replyError(m, -32601, "Method not found", null));
+        McpSession s = start(b -> { });
+        ProtocolException e = assertThrows(ProtocolException.class, () -> s.initialize(WAIT));
+        assertTrue(e.getMessage().contains("initialize with error -32602"), e.getMessage());
+        assertTrue(e.getMessage().contains("server/discover with error -32601"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "2025-11-25,2025-11-25", "2026-07-28,2099-01-01"})
+    void badPreferenceListsAreRefusedNamingTheProblem(String list) {
+        List<String> versions = list.isEmpty() ? List.of() : List.of(list.split(","));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> McpSession.builder("x").protocolVersions(versions));
+        assertTrue(e.getMessage().contains(list.isEmpty() ? "at least one" : list.contains("2099") ? "2099-01-01"
+                : "twice"), e.getMessage());
     }
 
     @Test
@@ -159,19 +280,20 @@ class McpSessionTest {
                 .samplingHandler(p -> JSON.createObjectNode())
                 .elicitationHandler(p -> JSON.createObjectNode()));
         s.initialize(WAIT);
-        JsonNode caps = server.received.get(1).path("params").path("capabilities");
+        JsonNode caps = server.received.get(0).path("params").path("capabilities");
         assertTrue(caps.has("roots"));
         assertTrue(caps.has("sampling"));
-        assertTrue(caps.has("elicitation"));
+        assertTrue(caps.path("elicitation").has("form"));
+        assertTrue(caps.path("elicitation").has("url"), "both elicitation modes are declared");
 
         FakeServer other = new FakeServer();
         try {
             other.legacy("2025-11-25");
-            McpSession s2 = McpSession.builder("other").sender(other).eventExecutor(events)
+            McpSession s2 = McpSession.builder("other").sender(other).eventExecutor(events).scheduler(timers)
                     .rootsHandler(p -> JSON.createObjectNode()).build();
             other.session = s2;
             s2.initialize(WAIT);
-            JsonNode caps2 = other.received.get(1).path("params").path("capabilities");
+            JsonNode caps2 = other.received.get(0).path("params").path("capabilities");
             assertTrue(caps2.has("roots"));
             assertFalse(caps2.has("sampling"));
             assertFalse(caps2.has("elicitation"));
@@ -202,46 +324,20 @@ class McpSessionTest {
     }
 
     @Test
-    void anyOtherDiscoverErrorAlsoMeansLegacy() {
+    void anyOtherDiscoverErrorAlsoMeansAHandshakeServer() {
         server.legacy("2025-11-25");
         server.on("server/discover", m -> server.replyError(m, -32602, "Invalid request parameters", null));
-        McpSession s = start(b -> { });
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
         assertTrue(s.initialize(WAIT).legacyHandshake());
     }
 
     @Test
-    void unansweredDiscoverMeansLegacyAndTheLateAnswerIsIgnored() throws Exception {
-        server.legacy("2025-11-25");
-        List<JsonNode> discover = Collections.synchronizedList(new ArrayList<>());
-        server.on("server/discover", discover::add); // silent, like a server that drops unknown methods
-        McpSession s = start(b -> b.discoveryTimeout(Duration.ofMillis(200)));
-        ServerInfo info = s.initialize(WAIT);
-        assertTrue(info.legacyHandshake());
-        assertTrue(timedOut.isEmpty(), "the probe is not reported as a timed-out call");
-        assertEquals(0, server.count("notifications/cancelled"));
-
-        server.replyError(discover.get(0), -32601, "Method not found", null); // late
-        server.onResult("ping", m -> JSON.createObjectNode());
-        s.ping();
-        assertTrue(faults.isEmpty(), faults.toString());
-    }
-
-    @Test
-    void aDiscoverResultWithoutSupportedVersionsMeansLegacy() {
+    void aDiscoverResultWithoutSupportedVersionsMeansAHandshakeServer() {
         server.legacy("2025-11-25");
         server.onResult("server/discover", m -> Map.of());
-        McpSession s = start(b -> { });
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
         assertTrue(s.initialize(WAIT).legacyHandshake());
         assertEquals(1, server.count("initialize"));
-    }
-
-    @Test
-    void discoverDisabledGoesStraightToInitialize() {
-        server.legacy("2025-11-25");
-        McpSession s = start(b -> b.discovery(false));
-        s.initialize(WAIT);
-        assertEquals(0, server.count("server/discover"));
-        assertEquals("initialize", server.received.get(0).path("method").asText());
     }
 
     @Test
@@ -256,7 +352,7 @@ class McpSessionTest {
             return r;
         });
         server.onResult("tools/list", m -> page("tools", List.of(tool("a")), null));
-        McpSession s = start(b -> b.rootsHandler(p -> JSON.createObjectNode()));
+        McpSession s = start(b -> b.rootsHandler(p -> JSON.createObjectNode()).protocolVersions(STATELESS_FIRST));
         ServerInfo info = s.initialize(WAIT);
 
         assertEquals("2026-07-28", info.protocolVersion());
@@ -286,11 +382,17 @@ class McpSessionTest {
                     .put("version", "3");
             return r;
         });
-        McpSession s = start(b -> { });
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
         assertEquals("meta-named", s.initialize(WAIT).name());
     }
 
+    /** A 2026-07-28-only server: refuses initialize, answers server/discover. */
     private void modernDiscover() {
+        server.on("initialize", m -> server.replyError(m, -32601, "Method not found: initialize", null));
+        modernDiscoverOnly();
+    }
+
+    private void modernDiscoverOnly() {
         server.onResult("server/discover", m -> {
             ObjectNode r = JSON.createObjectNode();
             r.put("resultType", "complete");
@@ -366,7 +468,7 @@ class McpSessionTest {
         server.legacy("2025-06-18");
         server.on("server/discover", m -> server.replyError(m, -32022, "Unsupported protocol version",
                 Map.of("requested", "2026-07-28", "supported", List.of("2025-06-18", "2024-11-05"))));
-        McpSession s = start(b -> { });
+        McpSession s = start(b -> b.protocolVersions(List.of("2026-07-28", "2025-11-25", "2025-06-18")));
         ServerInfo info = s.initialize(WAIT);
         assertEquals("2025-06-18", info.protocolVersion());
         assertEquals("2025-06-18", server.received.get(1).path("params").path("protocolVersion").asText());
@@ -376,7 +478,7 @@ class McpSessionTest {
     void unsupportedProtocolVersionErrorWithNoCommonVersionFailsClearly() {
         server.on("server/discover", m -> server.replyError(m, -32022, "Unsupported protocol version",
                 Map.of("requested", "2026-07-28", "supported", List.of("2031-01-01"))));
-        McpSession s = start(b -> { });
+        McpSession s = start(b -> b.protocolVersions(STATELESS_FIRST));
         ProtocolException e = assertThrows(ProtocolException.class, () -> s.initialize(WAIT));
         assertTrue(e.getMessage().contains("2031-01-01"), e.getMessage());
         assertEquals(0, server.count("initialize"));
@@ -474,12 +576,12 @@ class McpSessionTest {
 
     @Test
     void serverLogLevelsMapToSlf4jUnderThePerServerLogger() throws Exception {
-        assertEquals(org.slf4j.event.Level.DEBUG, McpSession.levelOf("debug"));
-        assertEquals(org.slf4j.event.Level.INFO, McpSession.levelOf("info"));
-        assertEquals(org.slf4j.event.Level.INFO, McpSession.levelOf("notice"));
-        assertEquals(org.slf4j.event.Level.WARN, McpSession.levelOf("warning"));
+        assertEquals(org.slf4j.event.Level.DEBUG, Notifications.levelOf("debug"));
+        assertEquals(org.slf4j.event.Level.INFO, Notifications.levelOf("info"));
+        assertEquals(org.slf4j.event.Level.INFO, Notifications.levelOf("notice"));
+        assertEquals(org.slf4j.event.Level.WARN, Notifications.levelOf("warning"));
         for (String l : List.of("error", "critical", "alert", "emergency", "bogus")) {
-            assertEquals(org.slf4j.event.Level.ERROR, McpSession.levelOf(l));
+            assertEquals(org.slf4j.event.Level.ERROR, Notifications.levelOf(l));
         }
         McpSession s = initialized();
         assertEquals("mcpwasm.server.fake", s.serverLoggerName());
@@ -823,6 +925,222 @@ class McpSessionTest {
         return held.get(0);
     }
 
+    // ------------------------------------------------------------------ ping, log level, completion, subscriptions
+
+    private McpSession stateless(Consumer<McpSession.Builder> config) {
+        modernDiscover();
+        McpSession s = start(config);
+        s.initialize(WAIT);
+        assertTrue(s.isStateless());
+        return s;
+    }
+
+    @Test
+    void pingIsPingOnTheHandshakeRevisionAndServerDiscoverOnTheStatelessOne() {
+        McpSession legacy = initialized();
+        server.onResult("ping", m -> Map.of());
+        legacy.ping();
+        assertEquals(1, server.count("ping"));
+
+        FakeServer other = new FakeServer();
+        try {
+            other.on("initialize", m -> other.replyError(m, -32601, "Method not found", null));
+            other.onResult("server/discover", m -> Map.of("supportedVersions", List.of("2026-07-28"),
+                    "capabilities", Map.of(), "serverInfo", Map.of("name", "modern", "version", "1")));
+            other.on("ping", m -> other.replyError(m, -32601, "\"ping\" is not supported in the new protocol", null));
+            McpSession modern = builder().sender(other).build();
+            other.session = modern;
+            modern.initialize(WAIT);
+            modern.ping();
+            assertEquals(2, other.count("server/discover"));
+            assertEquals(0, other.count("ping"));
+            JsonNode probe = other.received.get(other.received.size() - 1);
+            assertEquals("2026-07-28",
+                    probe.path("params").path("_meta").path("io.modelcontextprotocol/protocolVersion").asText());
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void setLogLevelSendsLoggingSetLevelOnTheHandshakeRevision() {
+        McpSession s = initialized();
+        server.onResult("logging/setLevel", m -> Map.of());
+        s.setLogLevel(LogLevel.WARNING);
+        JsonNode req = server.received.stream().filter(m -> "logging/setLevel".equals(m.path("method").asText()))
+                .findFirst().orElseThrow();
+        assertEquals("warning", req.path("params").path("level").asText());
+    }
+
+    @Test
+    void setLogLevelRidesInEveryLaterRequestOnTheStatelessRevision() {
+        McpSession s = stateless(b -> { });
+        server.onResult("tools/call", m -> textResult(m.path("params").path("_meta")
+                .path("io.modelcontextprotocol/logLevel").asText("none")));
+        assertEquals("none", s.call("t", Map.of(), CallOptions.defaults()).text());
+        s.setLogLevel(LogLevel.DEBUG);
+        assertEquals("debug", s.call("t", Map.of(), CallOptions.defaults()).text());
+        assertEquals(0, server.count("logging/setLevel"));
+    }
+
+    @Test
+    void completeSendsTheReferenceArgumentAndContextAndDecodesTheSuggestions() {
+        McpSession s = initialized();
+        server.onResult("completion/complete", m -> Map.of("completion", Map.of("values",
+                List.of(m.path("params").path("ref").path("name").asText() + ":"
+                        + m.path("params").path("argument").path("value").asText() + ":"
+                        + m.path("params").path("context").path("arguments").path("lang").asText()),
+                "total", 7, "hasMore", true)));
+        Completion c = s.complete(CompletionReference.prompt("review"), "file", "Ma", Map.of("lang", "java"));
+        assertEquals(List.of("review:Ma:java"), c.values());
+        assertEquals(7, c.total());
+        assertTrue(c.hasMore());
+
+        server.onResult("completion/complete", m -> Map.of("completion", Map.of("values",
+                List.of(m.path("params").path("ref").path("type").asText(),
+                        m.path("params").path("ref").path("uri").asText()))));
+        Completion r = s.complete(CompletionReference.resourceTemplate("file:///{path}"), "path", "", null);
+        assertEquals(List.of("ref/resource", "file:///{path}"), r.values());
+        assertNull(r.total());
+        assertFalse(r.hasMore());
+
+        server.onResult("completion/complete", m -> Map.of("completion", Map.of("values", List.of(1, 2))));
+        ProtocolException bad = assertThrows(ProtocolException.class,
+                () -> s.complete(CompletionReference.prompt("p"), "a", "v", null));
+        assertTrue(bad.getMessage().contains("values"), bad.getMessage());
+    }
+
+    @Test
+    void subscribeAndUnsubscribeAreRequestsOnTheHandshakeRevision() throws Exception {
+        BlockingQueue<String> updated = new LinkedBlockingQueue<>();
+        server.legacy("2025-11-25");
+        McpSession s = start(b -> b.listener(new ServerListener() {
+            @Override
+            public void resourceUpdated(String uri) {
+                updated.add(uri);
+            }
+        }));
+        s.initialize(WAIT);
+        server.on("resources/subscribe", m -> {
+            server.reply(m, Map.of());
+            server.notifyClient("notifications/resources/updated", Map.of("uri", m.path("params").path("uri")
+                    .asText()));
+        });
+        server.onResult("resources/unsubscribe", m -> Map.of());
+        s.subscribe("file:///a");
+        assertEquals("file:///a", updated.poll(5, TimeUnit.SECONDS));
+        s.unsubscribe("file:///a");
+        assertEquals(1, server.count("resources/unsubscribe"));
+
+        server.on("resources/subscribe", m -> server.replyError(m, -32601, "Method not found", null));
+        McpErrorException e = assertThrows(McpErrorException.class, () -> s.subscribe("file:///b"));
+        assertEquals(-32601, e.code());
+    }
+
+    /** Acknowledges a subscriptions/listen as go-sdk does, granting the URIs in {@code granted}. */
+    private void acknowledgeListens(List<String> granted) {
+        server.on("subscriptions/listen", m -> {
+            List<String> asked = new ArrayList<>();
+            m.path("params").path("notifications").path("resourceSubscriptions").forEach(u -> asked.add(u.asText()));
+            asked.retainAll(granted);
+            server.notifyClient("notifications/subscriptions/acknowledged", Map.of(
+                    "notifications", Map.of("resourceSubscriptions", asked),
+                    "_meta", Map.of("io.modelcontextprotocol/subscriptionId", m.path("id").asLong())));
+            for (String uri : asked) {
+                server.notifyClient("notifications/resources/updated", Map.of("uri", uri,
+                        "_meta", Map.of("io.modelcontextprotocol/subscriptionId", m.path("id").asLong())));
+            }
+            if (asked.isEmpty()) {
+                server.reply(m, Map.of("resultType", "complete"));
+            }
+        });
+    }
+
+    @Test
+    void onTheStatelessRevisionASubscriptionIsAListenStreamEndedByCancellingIt() throws Exception {
+        BlockingQueue<String> updated = new LinkedBlockingQueue<>();
+        McpSession s = stateless(b -> b.listener(new ServerListener() {
+            @Override
+            public void resourceUpdated(String uri) {
+                updated.add(uri);
+            }
+        }));
+        acknowledgeListens(List.of("file:///a", "file:///b"));
+        s.subscribe("file:///a");
+        s.subscribe("file:///b");
+        s.subscribe("file:///a"); // already subscribed: no new stream
+        assertEquals("file:///a", updated.poll(5, TimeUnit.SECONDS));
+        assertEquals("file:///b", updated.poll(5, TimeUnit.SECONDS));
+        List<JsonNode> listens = server.received.stream()
+                .filter(m -> "subscriptions/listen".equals(m.path("method").asText())).toList();
+        assertEquals(2, listens.size());
+        assertEquals("2026-07-28", listens.get(0).path("params").path("_meta")
+                .path("io.modelcontextprotocol/protocolVersion").asText());
+        assertEquals(0, server.count("resources/subscribe"));
+
+        s.unsubscribe("file:///a");
+        JsonNode cancelled = server.expect("notifications/cancelled");
+        assertEquals(listens.get(0).path("id").asLong(), cancelled.path("params").path("requestId").asLong());
+        assertEquals(0, server.count("resources/unsubscribe"));
+        s.unsubscribe("file:///a"); // not subscribed any more: nothing sent
+        server.drainGuest();
+        assertEquals(1, server.count("notifications/cancelled"));
+        assertTrue(timedOut.isEmpty());
+        assertTrue(faults.isEmpty(), faults.toString());
+    }
+
+    @Test
+    void onTheStatelessRevisionASubscriptionTheServerDoesNotAcknowledgeFailsClearly() throws Exception {
+        McpSession s = stateless(b -> { });
+        acknowledgeListens(List.of());
+        McpErrorException e = assertThrows(McpErrorException.class, () -> s.subscribe("file:///nope"));
+        assertTrue(e.getMessage().contains("file:///nope"), e.getMessage());
+
+        server.on("subscriptions/listen", m -> server.replyError(m, -32602, "missing notifications", null));
+        McpErrorException refused = assertThrows(McpErrorException.class, () -> s.subscribe("file:///x"));
+        assertEquals(-32602, refused.code());
+    }
+
+    @Test
+    void onTheStatelessRevisionListChangesAreAskedForOnAListenStreamAndRefreshTheCache() throws Exception {
+        server.on("initialize", m -> server.replyError(m, -32601, "Method not found", null));
+        server.onResult("server/discover", m -> Map.of("supportedVersions", List.of("2026-07-28"),
+                "capabilities", Map.of("tools", Map.of("listChanged", true), "prompts", Map.of()),
+                "serverInfo", Map.of("name", "modern", "version", "1")));
+        List<String> tools = Collections.synchronizedList(new ArrayList<>(List.of("a")));
+        server.onResult("tools/list", m -> page("tools", tools.stream().map(McpSessionTest::tool).toList(), null));
+        BlockingQueue<List<Tool>> changed = new LinkedBlockingQueue<>();
+        McpSession s = start(b -> b.listener(new ServerListener() {
+            @Override
+            public void toolsChanged(List<Tool> now) {
+                changed.add(now);
+            }
+        }));
+        s.initialize(WAIT);
+        assertEquals(1, s.tools().size());
+        JsonNode listen = server.expect("subscriptions/listen");
+        JsonNode wanted = listen.path("params").path("notifications");
+        assertTrue(wanted.path("toolsListChanged").asBoolean());
+        assertFalse(wanted.has("promptsListChanged"), "the server announced no prompt list changes");
+        server.notifyClient("notifications/subscriptions/acknowledged", Map.of("notifications", wanted,
+                "_meta", Map.of("io.modelcontextprotocol/subscriptionId", listen.path("id").asLong())));
+
+        tools.add("b");
+        server.notifyClient("notifications/tools/list_changed",
+                Map.of("_meta", Map.of("io.modelcontextprotocol/subscriptionId", listen.path("id").asLong())));
+        assertEquals(2, changed.poll(5, TimeUnit.SECONDS).size());
+        assertEquals(2, s.tools().size());
+        assertTrue(faults.isEmpty(), faults.toString());
+    }
+
+    @Test
+    void onTheStatelessRevisionAnUnacknowledgedListenTimesOutAndIsCancelled() throws Exception {
+        McpSession s = stateless(b -> b.defaultTimeout(Duration.ofMillis(300)));
+        server.on("subscriptions/listen", m -> { }); // never acknowledged
+        assertThrows(CallTimeoutException.class, () -> s.subscribe("file:///slow"));
+        server.expect("notifications/cancelled");
+    }
+
     // ------------------------------------------------------------------ server -> client
 
     @Test
@@ -1096,7 +1414,7 @@ class McpSessionTest {
 
     @Test
     void aSenderThatThrowsFailsOnlyThatCall() {
-        McpSession s = McpSession.builder("dead").eventExecutor(events).sender(line -> {
+        McpSession s = McpSession.builder("dead").eventExecutor(events).scheduler(timers).sender(line -> {
             throw new IllegalStateException("stdin closed");
         }).build();
         ServerFailedException e = assertThrows(ServerFailedException.class, s::ping);
@@ -1114,6 +1432,11 @@ class McpSessionTest {
                 () -> McpSession.builder("x").defaultTimeout(Duration.ZERO)).getMessage().contains("defaultTimeout"));
         assertTrue(assertThrows(IllegalStateException.class, () -> McpSession.builder("x").build()).getMessage()
                 .contains("sender"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> McpSession.builder("x").sender(server).build())
+                .getMessage().contains("eventExecutor"));
+        assertTrue(assertThrows(IllegalStateException.class,
+                () -> McpSession.builder("x").sender(server).eventExecutor(events).build()).getMessage()
+                .contains("scheduler"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> CallOptions.builder().timeout(Duration.ofSeconds(-1))).getMessage().contains("timeout"));
     }

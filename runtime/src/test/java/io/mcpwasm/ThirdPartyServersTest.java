@@ -1,0 +1,232 @@
+package io.mcpwasm;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpwasm.wasi.HostPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Servers nobody here wrote, built unchanged for wasip1 (samples/third-party/build.sh), through the native API on
+ * both protocol revisions: every tool, resource and prompt of go-sdk v1.8.0's everything example, and the
+ * 2026-07-28 features (input requests, subscriptions/listen for resource updates and list changes) with go-sdk's
+ * conformance everything-server (github.com/modelcontextprotocol/go-sdk/conformance/everything-server). Sampling,
+ * elicitation and roots are answered by the host's handlers: as requests on 2025-11-25, as input requests of a
+ * multi round-trip result on 2026-07-28.
+ */
+class ThirdPartyServersTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path DIR = Path.of(System.getProperty("mcpwasm.thirdParty", "../samples/third-party"));
+    static final String HANDSHAKE = "2025-11-25";
+    static final String STATELESS = "2026-07-28";
+    static final Map<String, McpModule> MODULES = new HashMap<>();
+    static McpRuntime runtime;
+
+    /** Loads a module once per class (a 16 MB Go module takes a while to compile). */
+    static synchronized McpModule module(String file) {
+        Path wasm = DIR.resolve(file);
+        Assumptions.assumeTrue(Files.isRegularFile(wasm), wasm + " is not built (samples/third-party/build.sh)");
+        if (runtime == null) {
+            runtime = TestGuests.runtime();
+        }
+        return MODULES.computeIfAbsent(file, f -> runtime.load(wasm));
+    }
+
+    @AfterAll
+    static void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    /** What the host's handlers were asked, by method. */
+    final List<String> asked = new CopyOnWriteArrayList<>();
+
+    ServerOptions.Builder options(String revision) {
+        return ServerOptions.builder()
+                .startTimeout(Duration.ofSeconds(120))
+                .protocolVersions(revision)
+                .samplingHandler(p -> {
+                    asked.add("sampling:" + p.path("messages").path(0).path("content").path("text").asText());
+                    ObjectNode r = JSON.createObjectNode();
+                    r.put("role", "assistant");
+                    r.putObject("content").put("type", "text").put("text", "Paris, said the host");
+                    r.put("model", "host-model");
+                    return r;
+                })
+                .elicitationHandler(p -> {
+                    asked.add("elicitation:" + p.path("message").asText()
+                            + (p.has("url") ? " " + p.path("url").asText() : ""));
+                    ObjectNode r = JSON.createObjectNode().put("action", "accept");
+                    if (!p.has("url")) {
+                        ObjectNode c = r.putObject("content");
+                        p.path("requestedSchema").path("properties").fieldNames()
+                                .forEachRemaining(f -> c.put(f, f.equals("ok") ? "true" : "host-" + f));
+                        if (c.has("ok")) {
+                            c.put("ok", true);
+                        }
+                    }
+                    return r;
+                })
+                .rootsHandler(p -> {
+                    asked.add("roots");
+                    ObjectNode r = JSON.createObjectNode();
+                    r.putArray("roots").addObject().put("uri", "file:///work").put("name", "work");
+                    return r;
+                });
+    }
+
+    // ------------------------------------------------------------------ go-sdk examples/server/everything
+
+    @ParameterizedTest
+    @ValueSource(strings = {HANDSHAKE, STATELESS})
+    void goSdkEverythingAnswersEveryToolResourceAndPrompt(String revision) {
+        McpModule module = module("go-sdk-everything.wasm");
+        try (McpServer server = module.start(HostPolicy.denyAll(), options(revision).build())) {
+            assertEquals(revision, server.info().protocolVersion());
+            assertEquals("everything", server.info().name());
+            assertEquals("Use this server!", server.info().instructions());
+            server.ping();
+
+            assertEquals(List.of("greet", "greet (structured)", "greet (with Icons)",
+                    "greet (content with ResourceLink)", "ping", "log", "sample", "elicit (form)", "elicit (url)",
+                    "roots"), server.tools().stream().map(Tool::name).sorted(this::toolOrder)
+                    .collect(Collectors.toList()));
+            assertEquals("Hi Ann", server.call("greet", Map.of("name", "Ann")).text());
+            ToolResult structured = server.call("greet (structured)", Map.of("name", "Bo"));
+            assertEquals("Hi Bo", structured.structuredContent().path("message").asText());
+            assertEquals("Hi Cy", server.call("greet (with Icons)", Map.of("name", "Cy"))
+                    .structuredContent().path("message").asText());
+            ResourceLink link = (ResourceLink) server.call("greet (content with ResourceLink)",
+                    Map.of("name", "Di")).content().get(0);
+            assertEquals("data:text/plain,Hi%20Di", link.uri());
+
+            server.setLogLevel(LogLevel.DEBUG);
+            assertFalse(server.call("log", Map.of()).isError());
+
+            List<Resource> resources = server.resources();
+            assertEquals(List.of("embedded:info"), resources.stream().map(Resource::uri).toList(),
+                    "its two resources share a URI, so the second replaces the first");
+            assertEquals("This is the hello example server.", server.read("embedded:info").get(0).text());
+            assertEquals("http://example.com/~{resource_name}/",
+                    server.resourceTemplates().get(0).uriTemplate());
+            assertEquals(List.of("greet", "greet (with Icons)"), server.prompts().stream().map(Prompt::name)
+                    .sorted().collect(Collectors.toList()));
+            PromptResult prompt = server.prompt("greet", Map.of("name", "Ed"));
+            assertEquals("Say hi to Ed", ((TextContent) prompt.messages().get(0).content()).text());
+            assertEquals(List.of("Edx"), server.complete(CompletionReference.prompt("greet"), "name", "Ed", null)
+                    .values());
+
+            McpErrorException noSubscribe = assertThrows(McpErrorException.class,
+                    () -> server.subscribe("embedded:info"));
+            assertTrue(noSubscribe.getMessage().contains("subscri"), noSubscribe.getMessage());
+
+            if (revision.equals(HANDSHAKE)) {
+                // the server's request-style calls reach the host's handlers
+                assertFalse(server.call("ping", Map.of()).isError());
+                assertEquals("Paris, said the host", server.call("sample", Map.of()).text());
+                assertEquals("host-random", server.call("elicit (form)", Map.of()).text());
+                assertEquals("(elicitation pending)", server.call("elicit (url)", Map.of()).text());
+                assertEquals("work:file:///work", server.call("roots", Map.of()).text());
+                assertEquals(List.of("sampling:", "elicitation:provide a random string",
+                        "elicitation:submit a string http://localhost:6062?id=1", "roots"), asked);
+            } else {
+                // go-sdk refuses its request-style calls on 2026-07-28 (the reason the default is the handshake):
+                // the tools fail, the session goes on
+                ToolResult sample = server.call("sample", Map.of());
+                assertTrue(sample.isError());
+                assertTrue(sample.text().contains("InputRequests"), sample.text());
+                assertTrue(asked.isEmpty(), asked.toString());
+                server.ping();
+            }
+        }
+    }
+
+    private int toolOrder(String a, String b) {
+        List<String> order = List.of("greet", "greet (structured)", "greet (with Icons)",
+                "greet (content with ResourceLink)", "ping", "log", "sample", "elicit (form)", "elicit (url)",
+                "roots");
+        return Integer.compare(order.indexOf(a), order.indexOf(b));
+    }
+
+    // ------------------------------------------------------------------ go-sdk conformance/everything-server
+
+    @ParameterizedTest
+    @ValueSource(strings = {HANDSHAKE, STATELESS})
+    void goSdkConformanceServerReachesTheHostsHandlersAndDeliversResourceUpdates(String revision) throws Exception {
+        McpModule module = module("go-sdk-conformance.wasm");
+        BlockingQueue<String> updated = new LinkedBlockingQueue<>();
+        BlockingQueue<List<Tool>> toolsChanged = new LinkedBlockingQueue<>();
+        ServerOptions opts = options(revision).listener(new ServerListener() {
+            @Override
+            public void resourceUpdated(String uri) {
+                updated.add(uri);
+            }
+
+            @Override
+            public void toolsChanged(List<Tool> tools) {
+                toolsChanged.add(tools);
+            }
+        }).build();
+        try (McpServer server = module.start(HostPolicy.denyAll(), opts)) {
+            assertEquals(revision, server.info().protocolVersion());
+            server.ping();
+            if (revision.equals(HANDSHAKE)) {
+                assertEquals("LLM response: Paris, said the host",
+                        server.call("test_sampling", Map.of("prompt", "capital of France?")).text());
+                assertEquals("Elicitation result: action=accept, content=map[username:host-username]",
+                        server.call("test_elicitation", Map.of("message", "who?")).text());
+                assertEquals(List.of("sampling:capital of France?", "elicitation:who?"), asked);
+            } else {
+                assertEquals("Hello, host-name!", server.call("test_input_required_result_elicitation",
+                        Map.of()).text());
+                assertEquals("Sampling response: Paris, said the host",
+                        server.call("test_input_required_result_sampling", Map.of()).text());
+                assertEquals("Client exposed 1 root(s): file:///work",
+                        server.call("test_input_required_result_list_roots", Map.of()).text());
+                assertEquals("state-ok: requestState received and confirmation accepted",
+                        server.call("test_input_required_result_request_state", Map.of()).text());
+                assertEquals("Paris, said the host host-name — 1 root(s) visible",
+                        server.call("test_input_required_result_multiple_inputs", Map.of()).text());
+                assertEquals("Multi-round complete: host-name likes host-color",
+                        server.call("test_input_required_result_multi_round", Map.of()).text());
+                PromptResult p = server.prompt("test_input_required_result_prompt", Map.of());
+                assertEquals("Context: host-context", ((TextContent) p.messages().get(0).content()).text());
+            }
+            assertTrue(server.complete(CompletionReference.prompt("test_prompt_with_arguments"), "arg1", "a", null)
+                    .values().isEmpty());
+
+            int tools = server.tools().size();
+            assertEquals("tools_list_changed published", server.call("test_trigger_tool_change", Map.of()).text());
+            List<Tool> now = toolsChanged.poll(10, TimeUnit.SECONDS);
+            assertNotNull(now, "notifications/tools/list_changed reached the listener");
+            assertEquals(tools + 1, now.size());
+            assertTrue(server.tools().stream().anyMatch(t -> t.name().equals("__transient_tool_for_list_changed")));
+
+            server.subscribe("test://watched-resource");
+            assertEquals("test://watched-resource", updated.poll(15, TimeUnit.SECONDS),
+                    "the server updates it every 3 s");
+            server.unsubscribe("test://watched-resource");
+            Thread.sleep(500);
+            updated.clear();
+            assertNull(updated.poll(7, TimeUnit.SECONDS), "no update after unsubscribe");
+            server.ping();
+        }
+    }
+}
