@@ -11,6 +11,7 @@ import io.mcpwasm.internal.DiskCompileCache;
 import io.mcpwasm.internal.GuestThreads;
 import io.mcpwasm.internal.ModuleCompiler;
 import io.mcpwasm.internal.ModuleChecks;
+import io.mcpwasm.internal.WasmBounds;
 import io.mcpwasm.wasi.AuditListener;
 import io.mcpwasm.wasi.Manifest;
 import java.io.IOException;
@@ -238,8 +239,26 @@ public final class McpRuntime implements AutoCloseable {
         return embedded;
     }
 
+    /**
+     * The loader's boundary: whatever a module's bytes make the parser, the compiler or our own checks throw leaves
+     * as a {@link ModuleLoadException} naming the module. {@link Error}s are not caught here: a {@link LinkageError}
+     * from generated classes is caught where they are made; an {@link OutOfMemoryError} is prevented instead (counts
+     * that would make the engine allocate more than the module's own size are refused first, by {@link WasmBounds});
+     * and deep nesting needs no stack, since the engine parses, validates and compiles blocks without recursion
+     * (a test loads 50,000 nested blocks on a 256 KiB stack).
+     */
     private McpModule define(String source, String fallbackName, byte[] bytes, Manifest sidecar) {
         ensureOpen();
+        try {
+            return defineChecked(source, fallbackName, bytes, sidecar);
+        } catch (ModuleLoadException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModuleLoadException(source, "the module made the loader fail: " + e, e);
+        }
+    }
+
+    private McpModule defineChecked(String source, String fallbackName, byte[] bytes, Manifest sidecar) {
         long started = System.nanoTime();
         // With the disk cache on, the module's compiled classes are read, defined and verified on another thread
         // while this one reads the manifest and parses the module (a cold load does both at once).
@@ -332,8 +351,8 @@ public final class McpRuntime implements AutoCloseable {
         ModuleCompiler.Compiled compiled;
         try {
             compiled = ModuleCompiler.compile(module, cache, name);
-        } catch (RuntimeException e) {
-            throw new ModuleLoadException(source, "cannot compile: " + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            throw new ModuleLoadException(source, "cannot compile: " + e, e);
         }
         if (sha256 != null && compiled.fresh()) {
             saveStripped(source, bytes, sha256, module, compiled);
@@ -342,11 +361,17 @@ public final class McpRuntime implements AutoCloseable {
     }
 
     private static WasmModule parse(String source, byte[] bytes) {
+        String bounds = WasmBounds.problem(bytes);
+        if (bounds != null) {
+            throw new ModuleLoadException(source, bounds);
+        }
         WasmModule module;
         try {
             module = Parser.parse(bytes);
-        } catch (WasmEngineException | IllegalArgumentException e) {
+        } catch (WasmEngineException e) {
             throw new ModuleLoadException(source, "not a valid WebAssembly module: " + e.getMessage(), e);
+        } catch (RuntimeException e) { // the engine's parser tripped over malformed bytes it does not check for
+            throw new ModuleLoadException(source, "not a valid WebAssembly module (the parser failed: " + e + ")", e);
         }
         String problem = ModuleChecks.wasiCommandProblem(module);
         if (problem != null) {
