@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Defaults: compiled classes are cached on disk in the user's cache directory ({@code $XDG_CACHE_HOME/mcpwasm}
  * or {@code ~/.cache/mcpwasm}; {@code ~/Library/Caches/mcpwasm} on macOS; {@code %LOCALAPPDATA%\mcpwasm} on
- * Windows); each guest runs on its own platform thread with a 16 MiB stack (or a virtual thread, see
+ * Windows), at most 1 GiB of it (least recently used entries are deleted first, see
+ * {@link Builder#compileCacheMaxBytes}); each guest runs on its own platform thread with a 16 MiB stack (or a virtual thread, see
  * {@link Builder#virtualThreads()}); guests are compiled to JVM bytecode
  * (functions too large for the JVM run on the interpreter and are logged); audit events are logged through slf4j
  * (logger {@code io.mcpwasm.audit}) and go to no listener.
@@ -88,7 +89,7 @@ public final class McpRuntime implements AutoCloseable {
     private McpRuntime(Builder b) {
         this.cache = b.cacheEnabled ? new DiskCompileCache(
                 (b.cacheDirectory != null ? b.cacheDirectory : defaultCacheDirectory())
-                        .resolve("compiled").resolve(CACHE_LAYOUT)) : null;
+                        .resolve("compiled").resolve(CACHE_LAYOUT), b.cacheMaxBytes) : null;
         this.guestThreads = b.virtualThreads != null ? b.virtualThreads : GuestThreads.platform(b.guestStackSize);
         this.interpretOnly = b.interpretOnly;
         this.auditListener = b.auditListener;
@@ -526,6 +527,7 @@ public final class McpRuntime implements AutoCloseable {
     public static final class Builder {
         private boolean cacheEnabled = true;
         private Path cacheDirectory;
+        private long cacheMaxBytes = DiskCompileCache.DEFAULT_MAX_BYTES;
         private long guestStackSize = 16L << 20;
         private boolean interpretOnly;
         private GuestThreads virtualThreads;
@@ -537,6 +539,19 @@ public final class McpRuntime implements AutoCloseable {
         public Builder compileCache(Path directory) {
             this.cacheDirectory = Objects.requireNonNull(directory, "directory");
             this.cacheEnabled = true;
+            return this;
+        }
+
+        /**
+         * The most the compile cache's directory may hold (default 1 GiB). After each store the least recently used
+         * entries are deleted until it fits; a module whose compiled classes alone exceed it is compiled at every
+         * load. JVMs sharing a directory each keep it under their own cap.
+         */
+        public Builder compileCacheMaxBytes(long bytes) {
+            if (bytes < 1 << 20) {
+                throw new IllegalArgumentException("compileCacheMaxBytes must be at least 1 MiB, was " + bytes);
+            }
+            this.cacheMaxBytes = bytes;
             return this;
         }
 

@@ -188,6 +188,14 @@ class HostileModuleTest {
         return out.toByteArray();
     }
 
+    static byte[] section(int id, byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(id);
+        out.writeBytes(leb(content.length));
+        out.writeBytes(content);
+        return out.toByteArray();
+    }
+
     static byte[] section(int id, int... content) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(id);
@@ -198,7 +206,7 @@ class HostileModuleTest {
         return out.toByteArray();
     }
 
-    private static byte[] leb(int value) {
+    static byte[] leb(int value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int n = value;
         do {
