@@ -242,8 +242,9 @@ public final class McpRuntime implements AutoCloseable {
 
     /**
      * The loader's boundary: whatever a module's bytes make the parser, the compiler or our own checks throw leaves
-     * as a {@link ModuleLoadException} naming the module. {@link Error}s are not caught here: a {@link LinkageError}
-     * from generated classes is caught where they are made; an {@link OutOfMemoryError} is prevented instead (counts
+     * as a {@link ModuleLoadException} naming the module. {@link Error}s are not caught here: an engine's
+     * {@link AssertionError} (with -ea) and a {@link LinkageError} from generated classes are caught where the engine
+     * parses and compiles; an {@link OutOfMemoryError} is prevented instead (counts
      * that would make the engine allocate more than the module's own size are refused first, by {@link WasmBounds});
      * and deep nesting needs no stack, since the engine parses, validates and compiles blocks without recursion
      * (a test loads 50,000 nested blocks on a 256 KiB stack).
@@ -352,7 +353,7 @@ public final class McpRuntime implements AutoCloseable {
         ModuleCompiler.Compiled compiled;
         try {
             compiled = ModuleCompiler.compile(module, cache, name);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) { // LinkageError: generated classes refused
             throw new ModuleLoadException(source, "cannot compile: " + e, e);
         }
         if (sha256 != null && compiled.fresh()) {
@@ -371,7 +372,8 @@ public final class McpRuntime implements AutoCloseable {
             module = Parser.parse(bytes);
         } catch (WasmEngineException e) {
             throw new ModuleLoadException(source, "not a valid WebAssembly module: " + e.getMessage(), e);
-        } catch (RuntimeException e) { // the engine's parser tripped over malformed bytes it does not check for
+        } catch (RuntimeException | AssertionError e) {
+            // The engine's parser tripped over malformed bytes it does not check for (with -ea: one of its asserts).
             throw new ModuleLoadException(source, "not a valid WebAssembly module (the parser failed: " + e + ")", e);
         }
         String problem = ModuleChecks.wasiCommandProblem(module);

@@ -65,6 +65,16 @@ class HostileModuleTest {
         assertTrue(e.getMessage().contains(engineThrew), "the cause is named: " + e.getMessage());
     }
 
+    @Test
+    void anAssertionOfTheEngineIsAModuleLoadException() throws Exception {
+        // Found by LoaderFuzzTest: this byte makes the engine's parser fail an assert when assertions are on (as in
+        // these tests), and throw its InvalidException when they are off.
+        byte[] wasm = java.nio.file.Files.readAllBytes(TestGuests.guest("fault-server"));
+        wasm[26593] = (byte) 0x80;
+        ModuleLoadException e = assertThrows(ModuleLoadException.class, () -> runtime.load(wasm, "asserted"));
+        assertTrue(e.getMessage().contains("not a valid WebAssembly module"), e.getMessage());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "types         | 1 | ff ff ff ff 0f       | the type section at offset 8: declares 4294967295 entries",
