@@ -11,6 +11,7 @@ import io.mcpwasm.internal.DiskCompileCache;
 import io.mcpwasm.internal.GuestThreads;
 import io.mcpwasm.internal.ModuleCompiler;
 import io.mcpwasm.internal.ModuleChecks;
+import io.mcpwasm.internal.WasmBounds;
 import io.mcpwasm.wasi.AuditListener;
 import io.mcpwasm.wasi.Manifest;
 import java.io.IOException;
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Defaults: compiled classes are cached on disk in the user's cache directory ({@code $XDG_CACHE_HOME/mcpwasm}
  * or {@code ~/.cache/mcpwasm}; {@code ~/Library/Caches/mcpwasm} on macOS; {@code %LOCALAPPDATA%\mcpwasm} on
- * Windows); each guest runs on its own platform thread with a 16 MiB stack (or a virtual thread, see
+ * Windows), at most 1 GiB of it (least recently used entries are deleted first, see
+ * {@link Builder#compileCacheMaxBytes}); each guest runs on its own platform thread with a 16 MiB stack (or a virtual thread, see
  * {@link Builder#virtualThreads()}); guests are compiled to JVM bytecode
  * (functions too large for the JVM run on the interpreter and are logged); audit events are logged through slf4j
  * (logger {@code io.mcpwasm.audit}) and go to no listener.
@@ -87,7 +89,7 @@ public final class McpRuntime implements AutoCloseable {
     private McpRuntime(Builder b) {
         this.cache = b.cacheEnabled ? new DiskCompileCache(
                 (b.cacheDirectory != null ? b.cacheDirectory : defaultCacheDirectory())
-                        .resolve("compiled").resolve(CACHE_LAYOUT)) : null;
+                        .resolve("compiled").resolve(CACHE_LAYOUT), b.cacheMaxBytes) : null;
         this.guestThreads = b.virtualThreads != null ? b.virtualThreads : GuestThreads.platform(b.guestStackSize);
         this.interpretOnly = b.interpretOnly;
         this.auditListener = b.auditListener;
@@ -238,8 +240,27 @@ public final class McpRuntime implements AutoCloseable {
         return embedded;
     }
 
+    /**
+     * The loader's boundary: whatever a module's bytes make the parser, the compiler or our own checks throw leaves
+     * as a {@link ModuleLoadException} naming the module. {@link Error}s are not caught here: an engine's
+     * {@link AssertionError} (with -ea) and a {@link LinkageError} from generated classes are caught where the engine
+     * parses and compiles; an {@link OutOfMemoryError} is prevented instead (counts
+     * that would make the engine allocate more than the module's own size are refused first, by {@link WasmBounds});
+     * and deep nesting needs no stack, since the engine parses, validates and compiles blocks without recursion
+     * (a test loads 50,000 nested blocks on a 256 KiB stack).
+     */
     private McpModule define(String source, String fallbackName, byte[] bytes, Manifest sidecar) {
         ensureOpen();
+        try {
+            return defineChecked(source, fallbackName, bytes, sidecar);
+        } catch (ModuleLoadException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModuleLoadException(source, "the module made the loader fail: " + e, e);
+        }
+    }
+
+    private McpModule defineChecked(String source, String fallbackName, byte[] bytes, Manifest sidecar) {
         long started = System.nanoTime();
         // With the disk cache on, the module's compiled classes are read, defined and verified on another thread
         // while this one reads the manifest and parses the module (a cold load does both at once).
@@ -332,8 +353,8 @@ public final class McpRuntime implements AutoCloseable {
         ModuleCompiler.Compiled compiled;
         try {
             compiled = ModuleCompiler.compile(module, cache, name);
-        } catch (RuntimeException e) {
-            throw new ModuleLoadException(source, "cannot compile: " + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError | AssertionError e) { // LinkageError: generated classes refused
+            throw new ModuleLoadException(source, "cannot compile: " + e, e);
         }
         if (sha256 != null && compiled.fresh()) {
             saveStripped(source, bytes, sha256, module, compiled);
@@ -342,11 +363,18 @@ public final class McpRuntime implements AutoCloseable {
     }
 
     private static WasmModule parse(String source, byte[] bytes) {
+        String bounds = WasmBounds.problem(bytes);
+        if (bounds != null) {
+            throw new ModuleLoadException(source, bounds);
+        }
         WasmModule module;
         try {
             module = Parser.parse(bytes);
-        } catch (WasmEngineException | IllegalArgumentException e) {
+        } catch (WasmEngineException e) {
             throw new ModuleLoadException(source, "not a valid WebAssembly module: " + e.getMessage(), e);
+        } catch (RuntimeException | AssertionError e) {
+            // The engine's parser tripped over malformed bytes it does not check for (with -ea: one of its asserts).
+            throw new ModuleLoadException(source, "not a valid WebAssembly module (the parser failed: " + e + ")", e);
         }
         String problem = ModuleChecks.wasiCommandProblem(module);
         if (problem != null) {
@@ -501,6 +529,7 @@ public final class McpRuntime implements AutoCloseable {
     public static final class Builder {
         private boolean cacheEnabled = true;
         private Path cacheDirectory;
+        private long cacheMaxBytes = DiskCompileCache.DEFAULT_MAX_BYTES;
         private long guestStackSize = 16L << 20;
         private boolean interpretOnly;
         private GuestThreads virtualThreads;
@@ -512,6 +541,19 @@ public final class McpRuntime implements AutoCloseable {
         public Builder compileCache(Path directory) {
             this.cacheDirectory = Objects.requireNonNull(directory, "directory");
             this.cacheEnabled = true;
+            return this;
+        }
+
+        /**
+         * The most the compile cache's directory may hold (default 1 GiB). After each store the least recently used
+         * entries are deleted until it fits; a module whose compiled classes alone exceed it is compiled at every
+         * load. JVMs sharing a directory each keep it under their own cap.
+         */
+        public Builder compileCacheMaxBytes(long bytes) {
+            if (bytes < 1 << 20) {
+                throw new IllegalArgumentException("compileCacheMaxBytes must be at least 1 MiB, was " + bytes);
+            }
+            this.cacheMaxBytes = bytes;
             return this;
         }
 

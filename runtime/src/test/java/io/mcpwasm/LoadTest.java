@@ -154,6 +154,43 @@ class LoadTest {
         }
     }
 
+    @Test
+    void theDiskCacheStaysUnderTheCapGivenToTheBuilder(@TempDir Path cache) throws Exception {
+        // Two modules of 600 KB of data each: their stripped copies alone are over a 1 MiB cap together.
+        byte[] a = moduleWithData(1, 600_000);
+        byte[] b = moduleWithData(2, 600_000);
+        long cap = 1 << 20;
+        try (McpRuntime runtime = McpRuntime.builder().compileCache(cache).compileCacheMaxBytes(cap).build()) {
+            runtime.load(a, "a");
+            runtime.load(b, "b");
+        }
+        long total = entries(cache).values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(total <= cap, total + " bytes in a cache capped at " + cap);
+        try (McpRuntime again = McpRuntime.builder().compileCache(cache).compileCacheMaxBytes(cap).build()) {
+            again.load(b, "b");
+            assertEquals(2, again.compileCacheHits(), "the most recently used module is still cached whole");
+        }
+        assertThrows(IllegalArgumentException.class, () -> McpRuntime.builder().compileCacheMaxBytes(1000));
+    }
+
+    /** A WASI command with one function and {@code size} bytes of data, all {@code fill}. */
+    private static byte[] moduleWithData(int fill, int size) {
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        data.writeBytes(new byte[] {1, 0, 0x41, 0, 0x0b}); // one active segment at i32.const 0
+        data.writeBytes(HostileModuleTest.leb(size));
+        byte[] bytes = new byte[size];
+        java.util.Arrays.fill(bytes, (byte) fill);
+        data.writeBytes(bytes);
+        return HostileModuleTest.module(
+                HostileModuleTest.section(1, 1, 0x60, 0, 0),
+                HostileModuleTest.section(3, 1, 0),
+                HostileModuleTest.section(5, 1, 0, 16),
+                HostileModuleTest.section(7, 2, 6, '_', 's', 't', 'a', 'r', 't', 0, 0, 6, 'm', 'e', 'm', 'o', 'r', 'y',
+                        2, 0),
+                HostileModuleTest.section(10, 1, 2, 0, 0x0b),
+                HostileModuleTest.section(11, data.toByteArray()));
+    }
+
     private static Map<Path, Long> entries(Path cache) throws java.io.IOException {
         Map<Path, Long> sizes = new java.util.TreeMap<>();
         try (Stream<Path> files = Files.walk(cache)) {

@@ -5,15 +5,23 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,17 +33,35 @@ import org.slf4j.LoggerFactory;
  * whoever moves first wins and later writers discard theirs. Each entry carries a header with the payload's
  * length and SHA-256, so a truncated or corrupt entry is detected, deleted and reported as a miss (the module is
  * then compiled again). Cache I/O failures never fail a load: they are logged and treated as misses.
+ *
+ * <p>Size: the directory is kept under a cap ({@link #DEFAULT_MAX_BYTES} unless told otherwise). Each entry served
+ * has its modification time set to now, so the times order entries by last use, across JVMs sharing the directory;
+ * after each store the least recently used entries are deleted until the total fits. An entry larger than the whole
+ * cap is not stored. Temporary files left by a writer that died are deleted once they are an hour old.
  */
 public final class DiskCompileCache implements Cache {
     private static final Logger LOG = LoggerFactory.getLogger(DiskCompileCache.class);
     private static final byte[] MAGIC = "MCPWASM-CC1\n".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER = MAGIC.length + Long.BYTES + 32;
+    private static final Duration STALE_TEMP = Duration.ofHours(1);
+    /** The default cap on the directory's size: 1 GiB. */
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
 
     private final Path directory;
+    private final long maxBytes;
     private final java.util.concurrent.atomic.AtomicLong hits = new java.util.concurrent.atomic.AtomicLong();
 
     public DiskCompileCache(Path directory) {
+        this(directory, DEFAULT_MAX_BYTES);
+    }
+
+    /** A cache in {@code directory} whose entries together stay under {@code maxBytes}. */
+    public DiskCompileCache(Path directory, long maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("the compile cache's size cap must be positive, was " + maxBytes);
+        }
         this.directory = directory;
+        this.maxBytes = maxBytes;
     }
 
     public Path directory() {
@@ -73,7 +99,17 @@ public final class DiskCompileCache implements Cache {
             }
             return null;
         }
+        touch(entry);
         return payload;
+    }
+
+    /** Marks an entry as just used: eviction removes the least recently used first. */
+    private static void touch(Path entry) {
+        try {
+            Files.setLastModifiedTime(entry, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            LOG.debug("compile cache: cannot mark {} as used: {}", entry, e.toString());
+        }
     }
 
     /** Removes an entry (one that could not be used); a failure is logged. */
@@ -110,6 +146,11 @@ public final class DiskCompileCache implements Cache {
         if (Files.exists(entry) && read(key) != null) {
             return; // a whole entry is there (read() deletes a corrupt one)
         }
+        if ((long) HEADER + data.length > maxBytes) {
+            LOG.info("compile cache: an entry of {} bytes is over the cache's cap of {} bytes; not stored",
+                    data.length, maxBytes);
+            return;
+        }
         Path temp = null;
         try {
             Files.createDirectories(directory);
@@ -123,6 +164,7 @@ public final class DiskCompileCache implements Cache {
                 Files.move(temp, entry);
             }
             temp = null;
+            evict(entry);
         } catch (FileAlreadyExistsException e) {
             // another JVM published it first: fine
         } catch (IOException e) {
@@ -136,6 +178,60 @@ public final class DiskCompileCache implements Cache {
                 }
             }
         }
+    }
+
+    /**
+     * Deletes the least recently used entries until the directory fits the cap, never {@code keep} (just stored).
+     * Another JVM may evict at the same time: a file already gone is simply skipped.
+     */
+    private void evict(Path keep) {
+        record Entry(Path path, long size, FileTime used) {}
+        List<Entry> entries = new ArrayList<>();
+        long total = 0;
+        Instant staleBefore = Instant.now().minus(STALE_TEMP);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path p : files) {
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class);
+                } catch (NoSuchFileException gone) {
+                    continue;
+                }
+                String name = p.getFileName().toString();
+                if (name.endsWith(".tmp") && a.lastModifiedTime().toInstant().isBefore(staleBefore)) {
+                    Files.deleteIfExists(p); // left by a writer that died
+                } else if (a.isRegularFile()) {
+                    total += a.size();
+                    if (name.endsWith(".jar") && !p.equals(keep)) {
+                        entries.add(new Entry(p, a.size(), a.lastModifiedTime()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("compile cache: cannot list {} to keep it under {} bytes: {}", directory, maxBytes, e.toString());
+            return;
+        }
+        if (total <= maxBytes) {
+            return;
+        }
+        entries.sort(Comparator.comparing(Entry::used).thenComparing(Entry::path));
+        for (Entry e : entries) {
+            if (total <= maxBytes) {
+                break;
+            }
+            try {
+                Files.deleteIfExists(e.path());
+                total -= e.size();
+                LOG.debug("compile cache: evicted {} ({} bytes, last used {})", e.path(), e.size(), e.used());
+            } catch (IOException ex) {
+                LOG.warn("compile cache: cannot evict {}: {}", e.path(), ex.toString());
+            }
+        }
+    }
+
+    /** The cap on the directory's size, bytes. */
+    public long maxBytes() {
+        return maxBytes;
     }
 
     Path entryFor(String key) {

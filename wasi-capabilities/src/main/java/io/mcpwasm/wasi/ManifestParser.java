@@ -2,9 +2,12 @@ package io.mcpwasm.wasi;
 
 import static io.mcpwasm.wasi.internal.manifest.ManifestFields.*;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,10 +26,17 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 
-/** Reads manifest JSON into a {@link Manifest}, strictly: every unknown field or bad value is an error. */
+/**
+ * Reads manifest JSON into a {@link Manifest}, strictly: every unknown field or bad value is an error. The manifest
+ * comes from an untrusted module, so parsing is linear in its size and every size is capped (see
+ * {@code ManifestFields}): bytes, nesting, entries per list, text lengths.
+ */
 final class ManifestParser {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    // The nesting cap stops a deeply nested document while it is read, before any tree is built.
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(DEPTH_MAX).build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -37,6 +47,10 @@ final class ManifestParser {
     }
 
     static Manifest parse(byte[] utf8) {
+        if (utf8.length > MANIFEST_MAX_BYTES) {
+            throw new ManifestException(null, "manifest is " + utf8.length + " bytes; at most " + MANIFEST_MAX_BYTES
+                    + " (64 KiB) are allowed");
+        }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -49,6 +63,9 @@ final class ManifestParser {
         JsonNode root;
         try {
             root = MAPPER.readTree(text);
+        } catch (StreamConstraintsException e) {
+            throw new ManifestException(null, "manifest nests objects and arrays more than " + DEPTH_MAX
+                    + " deep", e);
         } catch (JsonProcessingException e) {
             throw new ManifestException(null, "manifest is not valid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
@@ -79,8 +96,8 @@ final class ManifestParser {
             throw new ManifestException("name", "'" + name + "' must match [a-z0-9][a-z0-9._-]* and be at most "
                     + SERVER_NAME_MAX + " characters");
         }
-        String version = optString(root, "version", "version");
-        String description = optString(root, "description", "description");
+        String version = optString(root, "version", "version", VERSION_MAX);
+        String description = optString(root, "description", "description", TEXT_MAX);
         List<Manifest.Mount> mounts = mounts(root.get("mounts"));
         List<HostPattern> hosts = network(root.get("network"));
         List<String> env = env(root.get("env"));
@@ -97,7 +114,7 @@ final class ManifestParser {
         List<Manifest.Mount> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int i = 0;
-        for (JsonNode m : array(node, "mounts")) {
+        for (JsonNode m : array(node, "mounts", MOUNTS_MAX)) {
             String at = "mounts[" + i + "]";
             object(m, at, MOUNT);
             String guestPath = guestPath(required(m, "guestPath", at), at + ".guestPath", true);
@@ -110,7 +127,7 @@ final class ManifestParser {
                 case "rw" -> MountMode.READ_WRITE;
                 default -> throw new ManifestException(at + ".mode", "'" + modeText + "' must be \"ro\" or \"rw\"");
             };
-            String purpose = Optional.ofNullable(optString(m, "purpose", at + ".purpose")).orElse("");
+            String purpose = Optional.ofNullable(optString(m, "purpose", at + ".purpose", TEXT_MAX)).orElse("");
             boolean required = bool(m.get("required"), at + ".required", true);
             out.add(new Manifest.Mount(guestPath, mode, purpose, required));
             i++;
@@ -124,8 +141,9 @@ final class ManifestParser {
         }
         object(node, "network", NETWORK);
         List<HostPattern> out = new ArrayList<>();
+        Set<HostPattern> seen = new HashSet<>();
         int i = 0;
-        for (JsonNode h : array(node.get("hosts"), "network.hosts")) {
+        for (JsonNode h : array(node.get("hosts"), "network.hosts", HOSTS_MAX)) {
             String at = "network.hosts[" + i + "]";
             String text = string(h, at);
             HostPattern p;
@@ -134,7 +152,7 @@ final class ManifestParser {
             } catch (IllegalArgumentException e) {
                 throw new ManifestException(at, e.getMessage());
             }
-            if (out.contains(p)) {
+            if (!seen.add(p)) {
                 throw new ManifestException(at, "'" + text + "' is declared twice (as " + p + ")");
             }
             out.add(p);
@@ -145,15 +163,16 @@ final class ManifestParser {
 
     private static List<String> env(JsonNode node) {
         List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         int i = 0;
-        for (JsonNode e : array(node, "env")) {
+        for (JsonNode e : array(node, "env", ENV_MAX)) {
             String at = "env[" + i + "]";
             String name = string(e, at);
             if (name.length() > NAME_MAX || !ENV_NAME.matcher(name).matches()) {
                 throw new ManifestException(at, "'" + name + "' is not a variable name ([A-Za-z_][A-Za-z0-9_]*, "
                         + "at most " + NAME_MAX + " characters)");
             }
-            if (out.contains(name)) {
+            if (!seen.add(name)) {
                 throw new ManifestException(at, "'" + name + "' is declared twice");
             }
             out.add(name);
@@ -167,7 +186,7 @@ final class ManifestParser {
         Set<String> names = new HashSet<>();
         Set<String> paths = new HashSet<>();
         int i = 0;
-        for (JsonNode s : array(node, "secrets")) {
+        for (JsonNode s : array(node, "secrets", SECRETS_MAX)) {
             String at = "secrets[" + i + "]";
             object(s, at, SECRET);
             String name = string(required(s, "name", at), at + ".name");
@@ -240,12 +259,15 @@ final class ManifestParser {
         }
     }
 
-    private static Iterable<JsonNode> array(JsonNode node, String at) {
+    private static Iterable<JsonNode> array(JsonNode node, String at, int max) {
         if (node == null) {
             return List.of();
         }
         if (!node.isArray()) {
             throw new ManifestException(at, "must be a JSON array, not " + kind(node));
+        }
+        if (node.size() > max) {
+            throw new ManifestException(at, node.size() + " entries; at most " + max + " are allowed");
         }
         return node;
     }
@@ -265,9 +287,16 @@ final class ManifestParser {
         return node.textValue();
     }
 
-    private static String optString(JsonNode obj, String field, String at) {
+    private static String optString(JsonNode obj, String field, String at, int max) {
         JsonNode v = obj.get(field);
-        return v == null ? null : string(v, at);
+        if (v == null) {
+            return null;
+        }
+        String s = string(v, at);
+        if (s.length() > max) {
+            throw new ManifestException(at, s.length() + " characters; at most " + max + " are allowed");
+        }
+        return s;
     }
 
     private static boolean bool(JsonNode node, String at, boolean dflt) {

@@ -92,6 +92,20 @@ class ManifestSchemaTest {
         assertEquals(ManifestFields.MEMORY_MAX, schema.at("/properties/limits/properties/memory/maximum").longValue());
     }
 
+    @Test
+    void capsAreTheParsersCaps() {
+        assertEquals(ManifestFields.MOUNTS_MAX, schema.at("/properties/mounts/maxItems").intValue());
+        assertEquals(ManifestFields.HOSTS_MAX, schema.at("/properties/network/properties/hosts/maxItems").intValue());
+        assertEquals(ManifestFields.ENV_MAX, schema.at("/properties/env/maxItems").intValue());
+        assertEquals(ManifestFields.SECRETS_MAX, schema.at("/properties/secrets/maxItems").intValue());
+        assertEquals(ManifestFields.VERSION_MAX, schema.at("/properties/version/maxLength").intValue());
+        assertEquals(ManifestFields.TEXT_MAX, schema.at("/properties/description/maxLength").intValue());
+        assertEquals(ManifestFields.TEXT_MAX,
+                schema.at("/properties/mounts/items/properties/purpose/maxLength").intValue());
+        assertTrue(schema.get("description").textValue().contains(ManifestFields.MANIFEST_MAX_BYTES + " bytes"));
+        assertTrue(schema.get("description").textValue().contains(ManifestFields.DEPTH_MAX + " deep"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "{\"manifestVersion\":1,\"name\":\"x\"}",

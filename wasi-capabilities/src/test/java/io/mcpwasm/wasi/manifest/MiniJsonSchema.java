@@ -66,6 +66,11 @@ final class MiniJsonSchema {
                         errors.add(at + ": longer than " + arg.intValue());
                     }
                 }
+                case "maxItems" -> {
+                    if (v.isArray() && v.size() > arg.intValue()) {
+                        errors.add(at + ": more than " + arg.intValue() + " items");
+                    }
+                }
                 case "minimum" -> {
                     if (v.isNumber() && v.decimalValue().compareTo(arg.decimalValue()) < 0) {
                         errors.add(at + ": below " + arg);

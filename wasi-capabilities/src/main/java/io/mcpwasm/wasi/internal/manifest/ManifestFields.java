@@ -44,6 +44,25 @@ public final class ManifestFields {
     public static final Pattern SIZE = Pattern.compile("(0|[1-9][0-9]{0,18})(B|KiB|MiB|GiB|TiB)");
     /** Durations written as text: a number and a unit. */
     public static final Pattern DURATION = Pattern.compile("([1-9][0-9]{0,12})(ms|s|m)");
+    /**
+     * The largest manifest, in bytes of UTF-8 JSON. The manifest travels inside an untrusted module, so everything a
+     * parser does with it is bounded: its size, its nesting, the entries of each list and the length of each text.
+     */
+    public static final int MANIFEST_MAX_BYTES = 64 * 1024;
+    /** The deepest nesting of JSON objects and arrays (a valid manifest nests three deep). */
+    public static final int DEPTH_MAX = 8;
+    /** Most entries of {@code mounts}. */
+    public static final int MOUNTS_MAX = 64;
+    /** Most entries of {@code network.hosts}. */
+    public static final int HOSTS_MAX = 256;
+    /** Most entries of {@code env}. */
+    public static final int ENV_MAX = 256;
+    /** Most entries of {@code secrets}. */
+    public static final int SECRETS_MAX = 64;
+    /** Longest {@code version}. */
+    public static final int VERSION_MAX = 128;
+    /** Longest free text: {@code description}, {@code mounts[].purpose}. */
+    public static final int TEXT_MAX = 4096;
     /** The smallest memory limit: one 64 KiB wasm page. */
     public static final long MEMORY_MIN = 65_536L;
     /** The largest memory limit: the 4 GiB a wasm32 memory can address. */
