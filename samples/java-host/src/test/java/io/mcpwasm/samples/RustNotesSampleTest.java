@@ -308,7 +308,7 @@ class RustNotesSampleTest {
 
     @Test
     void theAuditTrailNamesNoHostPath() throws Exception {
-        toolError(server, "add_note", Map.of("title", "too big", "body", "z".repeat(6000)));
+        toolError(server, "add_note", Map.of("title", "too big", "body", "z".repeat(64 * 1024)));
         List<AuditEvent> denied = AUDIT.denied(NAME, "filesystem");
         assertFalse(denied.isEmpty(), AUDIT.events().toString());
         String hostPath = notes.toRealPath().toString();
