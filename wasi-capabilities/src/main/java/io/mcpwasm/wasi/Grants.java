@@ -164,7 +164,7 @@ public final class Grants {
     }
 
     /**
-     * Applies these grants to a WASI host builder: each granted mount (with its mode and quota), each granted
+     * Applies these grants to a WASI host builder: each granted mount (with its mode, quota and entry limit), each granted
      * environment variable, each granted secret as a read-only file at its guest path, the policy's wall-clock
      * start when the real time is not granted ({@link WasiHost.Builder#wallClockStart(Instant)}: the guest's
      * realtime clock starts there and advances with real elapsed time; monotonic time stays real so runtimes and
@@ -178,7 +178,7 @@ public final class Grants {
     public WasiHost.Builder applyTo(WasiHost.Builder builder) {
         Objects.requireNonNull(builder, "builder");
         for (MountGrant m : mounts) {
-            builder.mount(m.guestPath(), m.hostDir(), m.mode(), m.quotaBytes());
+            builder.mount(m.guestPath(), m.hostDir(), m.mode(), m.quotaBytes(), limits.filesystemEntries());
         }
         env.forEach(builder::env);
         for (SecretGrant s : secrets.values()) {
@@ -227,8 +227,10 @@ public final class Grants {
      * @param callTimeout          time one call may take
      * @param maxMessageBytes      size of one MCP message, bytes
      * @param filesystemQuotaBytes bytes the guest may add to each read-write mount
+     * @param filesystemEntries    entries the guest may add to each read-write mount
      */
-    public record Limits(long memoryBytes, Duration callTimeout, long maxMessageBytes, long filesystemQuotaBytes) {
+    public record Limits(long memoryBytes, Duration callTimeout, long maxMessageBytes, long filesystemQuotaBytes,
+                         long filesystemEntries) {
         public Limits {
             Objects.requireNonNull(callTimeout, "callTimeout");
         }
@@ -396,7 +398,9 @@ public final class Grants {
             long message = min("maxMessageBytes", asked.maxMessageBytes(), policy.maxMessageBytes(), " bytes");
             long quota = min("filesystemQuota", asked.filesystemQuotaBytes(), policy.maxFilesystemQuotaBytes(),
                     " bytes per read-write mount");
-            return new Limits(memory, timeout, message, quota);
+            long entries = min("filesystemEntries", asked.filesystemEntries(), policy.maxFilesystemEntries(),
+                    " entries per read-write mount");
+            return new Limits(memory, timeout, message, quota, entries);
         }
 
         private long min(String target, OptionalLong asked, long cap, String unit) {

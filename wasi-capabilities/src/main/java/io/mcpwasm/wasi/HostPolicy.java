@@ -30,6 +30,7 @@ import java.util.Set;
  *   <li>message size cap: {@value #DEFAULT_MAX_MESSAGE_BYTES} bytes (4 MiB);</li>
  *   <li>file-system quota cap: {@value #DEFAULT_MAX_FILESYSTEM_QUOTA_BYTES} bytes (64 MiB) per read-write
  *       mount;</li>
+ *   <li>file-system entry cap: {@value #DEFAULT_MAX_FILESYSTEM_ENTRIES} entries per read-write mount;</li>
  *   <li>optional mounts: granted when bound ({@link Builder#refuseOptional()} refuses them);</li>
  *   <li>realtime clock: refused; the guest's realtime clock starts at {@link #DEFAULT_WALL_CLOCK_START}
  *       and advances with real elapsed time, so the guest measures durations but never learns the date
@@ -63,6 +64,8 @@ public final class HostPolicy {
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 4L * 1024 * 1024;
     /** Per-mount file-system quota cap when the policy sets none: 64 MiB. */
     public static final long DEFAULT_MAX_FILESYSTEM_QUOTA_BYTES = 64L * 1024 * 1024;
+    /** Per-mount cap on the entries a server may add when the policy sets none: 100,000. */
+    public static final long DEFAULT_MAX_FILESYSTEM_ENTRIES = 100_000;
     /** Where the guest's realtime clock starts when the policy allows no real time: the Unix epoch. */
     public static final Instant DEFAULT_WALL_CLOCK_START = Instant.EPOCH;
 
@@ -77,6 +80,7 @@ public final class HostPolicy {
     private final Duration maxCallTimeout;
     private final long maxMessageBytes;
     private final long maxFilesystemQuotaBytes;
+    private final long maxFilesystemEntries;
     private final boolean refuseOptional;
     private final boolean realtimeClock;
     private final Instant wallClockStart;
@@ -93,6 +97,7 @@ public final class HostPolicy {
         this.maxCallTimeout = b.maxCallTimeout;
         this.maxMessageBytes = b.maxMessageBytes;
         this.maxFilesystemQuotaBytes = b.maxFilesystemQuotaBytes;
+        this.maxFilesystemEntries = b.maxFilesystemEntries;
         this.refuseOptional = b.refuseOptional;
         this.realtimeClock = b.realtimeClock;
         this.wallClockStart = b.wallClockStart;
@@ -120,6 +125,7 @@ public final class HostPolicy {
         b.maxCallTimeout = maxCallTimeout;
         b.maxMessageBytes = maxMessageBytes;
         b.maxFilesystemQuotaBytes = maxFilesystemQuotaBytes;
+        b.maxFilesystemEntries = maxFilesystemEntries;
         b.refuseOptional = refuseOptional;
         b.realtimeClock = realtimeClock;
         b.wallClockStart = wallClockStart;
@@ -180,6 +186,11 @@ public final class HostPolicy {
         return maxFilesystemQuotaBytes;
     }
 
+    /** The cap on entries a server may add to each read-write mount. */
+    public long maxFilesystemEntries() {
+        return maxFilesystemEntries;
+    }
+
     /** Whether optional capabilities (mounts marked {@code "required": false}) are refused even when bound. */
     public boolean refuseOptional() {
         return refuseOptional;
@@ -200,7 +211,8 @@ public final class HostPolicy {
         return "HostPolicy[mounts=" + mounts.values() + ", env=" + env.keySet() + ", secrets=" + secrets.keySet()
                 + " (values hidden), network=" + network + ", maxMemoryBytes=" + maxMemoryBytes
                 + ", maxCallTimeout=" + maxCallTimeout + ", maxMessageBytes=" + maxMessageBytes
-                + ", maxFilesystemQuotaBytes=" + maxFilesystemQuotaBytes + ", refuseOptional=" + refuseOptional
+                + ", maxFilesystemQuotaBytes=" + maxFilesystemQuotaBytes + ", maxFilesystemEntries="
+                + maxFilesystemEntries + ", refuseOptional=" + refuseOptional
                 + ", clock=" + (realtimeClock ? "realtime" : "date hidden, starts at " + wallClockStart) + "]";
     }
 
@@ -230,6 +242,7 @@ public final class HostPolicy {
         private Duration maxCallTimeout = DEFAULT_MAX_CALL_TIMEOUT;
         private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private long maxFilesystemQuotaBytes = DEFAULT_MAX_FILESYSTEM_QUOTA_BYTES;
+        private long maxFilesystemEntries = DEFAULT_MAX_FILESYSTEM_ENTRIES;
         private boolean refuseOptional;
         private boolean realtimeClock;
         private Instant wallClockStart = DEFAULT_WALL_CLOCK_START;
@@ -392,6 +405,19 @@ public final class HostPolicy {
                 throw new IllegalArgumentException("bytes: quota cap must not be negative, not " + bytes);
             }
             maxFilesystemQuotaBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Caps the entries (files, directories, symlinks, hard links) a server may add to each read-write mount.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxFilesystemEntries(long entries) {
+            if (entries < 0) {
+                throw new IllegalArgumentException("entries: entry cap must not be negative, not " + entries);
+            }
+            maxFilesystemEntries = entries;
             return this;
         }
 

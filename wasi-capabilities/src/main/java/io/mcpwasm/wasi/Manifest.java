@@ -299,19 +299,23 @@ public final class Manifest {
      * @param memoryBytes          linear memory, bytes ({@code "64MiB"} or a number in the manifest)
      * @param callTimeout          time one call may take ({@code "30s"}, {@code "500ms"} or milliseconds)
      * @param maxMessageBytes      size of one MCP message, bytes
-     * @param filesystemQuotaBytes bytes the server may add to each read-write mount
+     * @param filesystemQuotaBytes bytes the server may add to each read-write mount (every entry it creates counts
+     *                             too: 4160 bytes plus its name, see docs/manifest.md)
+     * @param filesystemEntries    entries (files, directories, symlinks, hard links) the server may add to each
+     *                             read-write mount
      */
     public record Limits(OptionalLong memoryBytes, Optional<Duration> callTimeout, OptionalLong maxMessageBytes,
-                         OptionalLong filesystemQuotaBytes) {
+                         OptionalLong filesystemQuotaBytes, OptionalLong filesystemEntries) {
         /** No limit asked for. */
         public static final Limits NONE = new Limits(OptionalLong.empty(), Optional.empty(), OptionalLong.empty(),
-                OptionalLong.empty());
+                OptionalLong.empty(), OptionalLong.empty());
 
         public Limits {
             Objects.requireNonNull(memoryBytes, "memoryBytes");
             Objects.requireNonNull(callTimeout, "callTimeout");
             Objects.requireNonNull(maxMessageBytes, "maxMessageBytes");
             Objects.requireNonNull(filesystemQuotaBytes, "filesystemQuotaBytes");
+            Objects.requireNonNull(filesystemEntries, "filesystemEntries");
         }
     }
 

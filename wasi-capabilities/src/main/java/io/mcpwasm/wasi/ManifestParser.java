@@ -231,7 +231,19 @@ final class ManifestParser {
         }
         OptionalLong message = size(node.get("maxMessageBytes"), "limits.maxMessageBytes", 1, Integer.MAX_VALUE);
         OptionalLong quota = size(node.get("filesystemQuota"), "limits.filesystemQuota", 0, Long.MAX_VALUE);
-        return new Manifest.Limits(memory, timeout, message, quota);
+        OptionalLong entries = count(node.get("filesystemEntries"), "limits.filesystemEntries");
+        return new Manifest.Limits(memory, timeout, message, quota, entries);
+    }
+
+    /** A count: a non-negative integer (not a size string). */
+    private static OptionalLong count(JsonNode node, String at) {
+        if (node == null) {
+            return OptionalLong.empty();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
+            throw new ManifestException(at, "must be a whole number from 0 up, not " + node);
+        }
+        return OptionalLong.of(node.longValue());
     }
 
     private static Manifest.Clock clock(JsonNode node) {

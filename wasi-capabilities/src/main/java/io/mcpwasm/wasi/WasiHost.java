@@ -46,9 +46,14 @@ import java.util.Objects;
  *       stderr subscriptions are ready at once. For valid input it only ever returns success.
  *   <li>An interrupt of the guest thread while it blocks there throws
  *       {@link run.endive.runtime.WasmInterruptedException} (the interrupt flag stays set).
- *   <li>{@code path_open} opens for reading when the requested rights hold {@code fd_read} or {@code fd_readdir},
- *       for writing when they hold {@code fd_write}; {@code fd_read}/{@code fd_write} on a descriptor without
- *       that right fail with {@code EBADF}. Other rights are reported back but not enforced.
+ *   <li>Rights: a descriptor opened by {@code path_open} gets the rights asked for, within its directory's
+ *       inheriting rights and what its kind can do (a directory has no {@code fd_seek}, a file no {@code path_*});
+ *       {@code fd_fdstat_set_rights} can only drop rights. It opens for reading when its rights hold {@code fd_read}
+ *       or {@code fd_readdir}, for writing when they hold {@code fd_write}; {@code fd_read}/{@code fd_write} without
+ *       that right fail with {@code EBADF}. Every {@code path_*} call, {@code fd_readdir}, {@code fd_seek},
+ *       {@code fd_tell}, {@code fd_allocate} and {@code fd_filestat_*} need their right and fail with
+ *       {@code ENOTCAPABLE} without it. Rights are the guest's own discipline; what it may reach at all is decided
+ *       by the mounts.
  *   <li>Bad pointers or lengths fail with {@code EFAULT} (more than 1024 iovecs: {@code EINVAL}); unknown or
  *       closed descriptors with {@code EBADF}; sockets with {@code ENOTSOCK}; {@code proc_raise} with
  *       {@code ENOTSUP}. No guest input makes a host function throw; {@code proc_exit} throws
@@ -126,7 +131,7 @@ public final class WasiHost implements AutoCloseable {
         private SecureRandom random;
         private AuditListener auditListener = AuditListener.NONE;
 
-        private record MountSpec(String guestPath, Path hostPath, MountMode mode, long quotaBytes) {}
+        private record MountSpec(String guestPath, Path hostPath, MountMode mode, long quotaBytes, long maxEntries) {}
 
         private Builder(String serverName) {
             if (serverName == null || serverName.isBlank()) {
@@ -172,21 +177,35 @@ public final class WasiHost implements AutoCloseable {
 
         /**
          * Mounts a host directory (any {@link java.nio.file.Path}: default file system or an in-memory one)
-         * at an absolute guest path. {@code quotaBytes}: how many bytes the guest may add to a READ_WRITE mount.
+         * at an absolute guest path. {@code quotaBytes}: how many bytes the guest may add to a READ_WRITE mount: file
+         * contents, and 4160 bytes plus the name (and a symlink's text) for every entry it creates.
          */
         public Builder mount(String guestPath, Path hostPath, MountMode mode, long quotaBytes) {
+            return mount(guestPath, hostPath, mode, quotaBytes, Long.MAX_VALUE);
+        }
+
+        /**
+         * As {@link #mount(String, Path, MountMode, long)}, also capping how many entries (files, directories,
+         * symlinks, hard links) the guest may add to a READ_WRITE mount, net of removals. Each entry is charged to
+         * {@code quotaBytes} as well: 4160 bytes plus the length of its name (and of a symlink's text). Past either
+         * limit, creating fails with {@code EDQUOT}.
+         */
+        public Builder mount(String guestPath, Path hostPath, MountMode mode, long quotaBytes, long maxEntries) {
             String g = checkGuestPath("mount guestPath", guestPath);
             Objects.requireNonNull(hostPath, "hostPath");
             Objects.requireNonNull(mode, "mode");
             if (quotaBytes < 0) {
                 throw new IllegalArgumentException("quotaBytes of mount " + g + " must be >= 0: " + quotaBytes);
             }
+            if (maxEntries < 0) {
+                throw new IllegalArgumentException("maxEntries of mount " + g + " must be >= 0: " + maxEntries);
+            }
             for (MountSpec m : mounts) {
                 if (m.guestPath().equals(g)) {
                     throw new IllegalArgumentException("two mounts at guest path " + g);
                 }
             }
-            mounts.add(new MountSpec(g, hostPath, mode, quotaBytes));
+            mounts.add(new MountSpec(g, hostPath, mode, quotaBytes, maxEntries));
             return this;
         }
 
@@ -286,6 +305,7 @@ public final class WasiHost implements AutoCloseable {
                     FsDirectory dir;
                     try {
                         dir = FsMounts.hostDirectory(m.hostPath(), m.mode() == MountMode.READ_ONLY, m.quotaBytes(),
+                            m.maxEntries(),
                             (operation, guestPath, errno, reason) -> auditor.denied("filesystem",
                                 join(mountPath, guestPath), operation + ": " + reason + " (" + Errno.name(errno) + ")"));
                     } catch (McpWasmException e) {

@@ -36,8 +36,15 @@ class WasiHostFileSystemTest {
     private static final long FD_WRITE = 1L << 6;
     private static final long FD_READDIR = 1L << 14;
     private static final long FD_FILESTAT_GET = 1L << 21;
-    private static final long READ = FD_READ | FD_SEEK | FD_TELL | FD_FILESTAT_GET | FD_READDIR;
-    private static final long READ_WRITE = READ | FD_WRITE;
+    private static final long FD_ALLOCATE = 1L << 8;
+    private static final long PATH_OPEN = 1L << 13;
+    private static final long PATH_FILESTAT_GET = 1L << 18;
+    private static final long FD_FILESTAT_SET_SIZE = 1L << 22;
+    private static final long FD_FILESTAT_SET_TIMES = 1L << 23;
+    /** As wasi-libc asks for O_RDONLY: reading, and (for a directory) opening and stat-ing beneath it. */
+    private static final long READ = FD_READ | FD_SEEK | FD_TELL | FD_FILESTAT_GET | FD_READDIR | PATH_OPEN
+        | PATH_FILESTAT_GET;
+    private static final long READ_WRITE = READ | FD_WRITE | FD_ALLOCATE | FD_FILESTAT_SET_SIZE | FD_FILESTAT_SET_TIMES;
     private static final int CREAT = 1;
     private static final int DIRECTORY = 2;
     private static final int EXCL = 4;
@@ -441,7 +448,9 @@ class WasiHostFileSystemTest {
 
     @Test
     void quotaStopsGrowthWithAnAuditEvent() {
-        WasiHost host = WasiHost.builder("q").mount("/s", scratch, MountMode.READ_WRITE, 8).auditListener(events::add).build();
+        // the entry "big" costs 4160 + 3 bytes of the quota; 8 bytes of content fit after it
+        WasiHost host = WasiHost.builder("q").mount("/s", scratch, MountMode.READ_WRITE, 4160 + 3 + 8)
+            .auditListener(events::add).build();
         try (host) {
             Instance g = WasiGuests.probe(host);
             assertEquals(0, open(g, 3, "big", CREAT, READ_WRITE, 0));

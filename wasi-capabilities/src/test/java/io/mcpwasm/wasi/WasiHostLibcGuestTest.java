@@ -43,7 +43,7 @@ class WasiHostLibcGuestTest {
             .args(List.of("libc-probe", "arg1"))
             .env("GRANTED", "yes")
             .mount("/data", data, MountMode.READ_ONLY)
-            .mount("/scratch", scratch, MountMode.READ_WRITE, 4096)
+            .mount("/scratch", scratch, MountMode.READ_WRITE, 4 * 4096) // room for a few entries (4160 bytes plus the name each)
             .secret("/run/secrets/token", "tok-123".getBytes(StandardCharsets.UTF_8))
             .stdin(GuestInput.of("line one\nline two\n".getBytes(StandardCharsets.UTF_8)))
             .stdout(out::write)

@@ -55,7 +55,7 @@ public final class DemoHost {
             McpModule zig = timed("load + compile zig-tools.wasm", () -> runtime.load(SAMPLES.resolve("zig-tools/zig-tools.wasm")));
 
             HostPolicy goPolicy = HostPolicy.builder().mount("/workspace", docs).build();
-            HostPolicy rustPolicy = HostPolicy.builder().mount("/notes", notes).maxFilesystemQuota(4096).build();
+            HostPolicy rustPolicy = HostPolicy.builder().mount("/notes", notes).maxFilesystemQuota(16 * 1024).build();
 
             try (McpServer workspace = timed("start go-workspace (instantiate + initialize)", () -> go.start(goPolicy));
                  McpServer notebook = timed("start rust-notes", () -> rust.start(rustPolicy));
@@ -74,7 +74,7 @@ public final class DemoHost {
                 call(workspace, "search_text", Map.of("pattern", "(?i)wasm", "maxResults", 5));
                 call(workspace, "file_info", Map.of("path", "data/cities.csv"));
 
-                section("rust-notes: a read-write mount with a 4 KiB quota at " + notes);
+                section("rust-notes: a read-write mount with a 16 KiB quota at " + notes);
                 call(notebook, "add_note", Map.of("title", "groceries", "body", "milk, eggs, bread"));
                 call(notebook, "add_note", Map.of("title", "ideas", "body", "run MCP servers in a sandbox"));
                 call(notebook, "list_notes", Map.of());
@@ -91,8 +91,8 @@ public final class DemoHost {
                 call(workspace, "read_file", Map.of("path", "innocent.txt"));
                 call(workspace, "read_file", Map.of("path", "../../../pom.xml"));
 
-                section("a limit hit: a note larger than the 4 KiB quota");
-                call(notebook, "add_note", Map.of("title", "too big", "body", "x".repeat(8192)));
+                section("a limit hit: a note larger than the 16 KiB quota");
+                call(notebook, "add_note", Map.of("title", "too big", "body", "x".repeat(32 * 1024)));
 
                 section("audit: what the sandbox refused");
                 for (AuditEvent e : denials) {

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RustNotesSampleTest {
     private static final String NAME = "rust-notes";
-    private static final long QUOTA = 4096;
+    /** Room for a few notes: each file costs its bytes plus 4160 and its name (the entry), see docs/manifest.md. */
+    private static final long QUOTA = 40 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** One line of list_notes: id, title, (body size, created seconds). */
     private static final Pattern LISTED = Pattern.compile("(n-\\d+)\t([^\t]*)\t\\((\\d+) bytes, created (\\d+)\\)");
@@ -221,7 +222,7 @@ class RustNotesSampleTest {
         assertEquals("added n-1: small (5 bytes)", ok(server, "add_note", Map.of("title", "small", "body", "hello")));
         long before = SampleSupport.treeBytes(notes);
 
-        String message = toolError(server, "add_note", Map.of("title", "too big", "body", "x".repeat(8192)));
+        String message = toolError(server, "add_note", Map.of("title", "too big", "body", "x".repeat(64 * 1024)));
         assertEquals("cannot save the note to /notes/n-2.json: the host's filesystem quota for /notes is exhausted",
                 message);
 
@@ -307,7 +308,7 @@ class RustNotesSampleTest {
 
     @Test
     void theAuditTrailNamesNoHostPath() throws Exception {
-        toolError(server, "add_note", Map.of("title", "too big", "body", "z".repeat(6000)));
+        toolError(server, "add_note", Map.of("title", "too big", "body", "z".repeat(64 * 1024)));
         List<AuditEvent> denied = AUDIT.denied(NAME, "filesystem");
         assertFalse(denied.isEmpty(), AUDIT.events().toString());
         String hostPath = notes.toRealPath().toString();

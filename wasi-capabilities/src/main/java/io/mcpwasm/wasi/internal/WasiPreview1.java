@@ -178,19 +178,19 @@ public final class WasiPreview1 {
         add(f, "fd_tell", List.of(I32, I32), (m, a) -> fdTell(m, i(a[0]), i(a[1])));
         add(f, "fd_write", List.of(I32, I32, I32, I32), (m, a) -> fdWrite(m, i(a[0]), i(a[1]), i(a[2]), -1, i(a[3]), false));
         add(f, "path_create_directory", List.of(I32, I32, I32), (m, a) -> {
-            directory(i(a[0])).dir.createDirectory(m.readPath(i(a[1]), i(a[2])));
+            directory(i(a[0]), RIGHT_PATH_CREATE_DIRECTORY).dir.createDirectory(m.readPath(i(a[1]), i(a[2])));
             return Errno.SUCCESS;
         });
         add(f, "path_filestat_get", List.of(I32, I32, I32, I32, I32),
             (m, a) -> pathFilestatGet(m, i(a[0]), i(a[1]), i(a[2]), i(a[3]), i(a[4])));
         add(f, "path_filestat_set_times", List.of(I32, I32, I32, I32, I64, I64, I32), (m, a) -> {
             Long[] t = times(a[4], a[5], i(a[6]));
-            directory(i(a[0])).dir.setTimes(m.readPath(i(a[2]), i(a[3])), follow(i(a[1])), t[0], t[1]);
+            directory(i(a[0]), RIGHT_PATH_FILESTAT_SET_TIMES).dir.setTimes(m.readPath(i(a[2]), i(a[3])), follow(i(a[1])), t[0], t[1]);
             return Errno.SUCCESS;
         });
         add(f, "path_link", List.of(I32, I32, I32, I32, I32, I32, I32), (m, a) -> {
-            Descriptor.Directory from = directory(i(a[0]));
-            Descriptor.Directory to = directory(i(a[4]));
+            Descriptor.Directory from = directory(i(a[0]), RIGHT_PATH_LINK_SOURCE);
+            Descriptor.Directory to = directory(i(a[4]), RIGHT_PATH_LINK_TARGET);
             from.dir.link(m.readPath(i(a[2]), i(a[3])), follow(i(a[1])), to.dir, m.readPath(i(a[5]), i(a[6])));
             return Errno.SUCCESS;
         });
@@ -199,22 +199,22 @@ public final class WasiPreview1 {
         add(f, "path_readlink", List.of(I32, I32, I32, I32, I32, I32),
             (m, a) -> pathReadlink(m, i(a[0]), i(a[1]), i(a[2]), i(a[3]), i(a[4]), i(a[5])));
         add(f, "path_remove_directory", List.of(I32, I32, I32), (m, a) -> {
-            directory(i(a[0])).dir.removeDirectory(m.readPath(i(a[1]), i(a[2])));
+            directory(i(a[0]), RIGHT_PATH_REMOVE_DIRECTORY).dir.removeDirectory(m.readPath(i(a[1]), i(a[2])));
             return Errno.SUCCESS;
         });
         add(f, "path_rename", List.of(I32, I32, I32, I32, I32, I32), (m, a) -> {
-            Descriptor.Directory from = directory(i(a[0]));
-            Descriptor.Directory to = directory(i(a[3]));
+            Descriptor.Directory from = directory(i(a[0]), RIGHT_PATH_RENAME_SOURCE);
+            Descriptor.Directory to = directory(i(a[3]), RIGHT_PATH_RENAME_TARGET);
             from.dir.rename(m.readPath(i(a[1]), i(a[2])), to.dir, m.readPath(i(a[4]), i(a[5])));
             return Errno.SUCCESS;
         });
         add(f, "path_symlink", List.of(I32, I32, I32, I32, I32), (m, a) -> {
             String target = m.readPath(i(a[0]), i(a[1]));
-            directory(i(a[2])).dir.symlink(target, m.readPath(i(a[3]), i(a[4])));
+            directory(i(a[2]), RIGHT_PATH_SYMLINK).dir.symlink(target, m.readPath(i(a[3]), i(a[4])));
             return Errno.SUCCESS;
         });
         add(f, "path_unlink_file", List.of(I32, I32, I32), (m, a) -> {
-            directory(i(a[0])).dir.removeFile(m.readPath(i(a[1]), i(a[2])));
+            directory(i(a[0]), RIGHT_PATH_UNLINK_FILE).dir.removeFile(m.readPath(i(a[1]), i(a[2])));
             return Errno.SUCCESS;
         });
         add(f, "poll_oneoff", List.of(I32, I32, I32, I32), (m, a) -> pollOneoff(m, i(a[0]), i(a[1]), i(a[2]), i(a[3])));
@@ -339,6 +339,21 @@ public final class WasiPreview1 {
         throw new ErrnoException(Errno.ENOTDIR, "fd " + fd + " is not a directory");
     }
 
+    /** A directory descriptor that holds every right in {@code needed}, else {@code ENOTCAPABLE}. */
+    private Descriptor.Directory directory(int fd, long needed) throws ErrnoException {
+        Descriptor.Directory d = directory(fd);
+        require(d, fd, needed);
+        return d;
+    }
+
+    /** Rights a descriptor lacks (never granted, or dropped by the guest) refuse the call with {@code ENOTCAPABLE}. */
+    private static void require(Descriptor d, int fd, long needed) throws ErrnoException {
+        long missing = needed & ~d.rightsBase;
+        if (missing != 0) {
+            throw new ErrnoException(Errno.ENOTCAPABLE, "fd " + fd + " lacks the rights 0x" + Long.toHexString(missing));
+        }
+    }
+
     private Descriptor.File file(int fd) throws ErrnoException {
         Descriptor d = fds.get(fd);
         if (d instanceof Descriptor.File file) {
@@ -386,6 +401,7 @@ public final class WasiPreview1 {
 
     private int fdFilestatGet(GuestMemory m, int fd, int ptr) throws ErrnoException {
         Descriptor d = fds.get(fd);
+        require(d, fd, RIGHT_FD_FILESTAT_GET);
         m.check(ptr, FILESTAT_SIZE);
         FileStat s;
         if (d instanceof Descriptor.NodeDescriptor n) {
@@ -412,6 +428,7 @@ public final class WasiPreview1 {
 
     private int fdFilestatSetSize(int fd, long size) throws ErrnoException {
         Descriptor.File f = fileForWrite(fd);
+        require(f, fd, RIGHT_FD_FILESTAT_SET_SIZE);
         if (size < 0) {
             throw new ErrnoException(Errno.EINVAL, "negative size");
         }
@@ -435,6 +452,7 @@ public final class WasiPreview1 {
 
     private int fdFilestatSetTimes(int fd, long atim, long mtim, int flags) throws ErrnoException {
         Descriptor d = fds.get(fd);
+        require(d, fd, RIGHT_FD_FILESTAT_SET_TIMES);
         Long[] t = times(atim, mtim, flags);
         if (d instanceof Descriptor.NodeDescriptor n) {
             n.node().setTimes(t[0], t[1]);
@@ -484,6 +502,7 @@ public final class WasiPreview1 {
 
     private int fdAllocate(int fd, long offset, long len) throws ErrnoException {
         Descriptor.File f = fileForWrite(fd);
+        require(f, fd, RIGHT_FD_ALLOCATE);
         if (offset < 0 || len < 0 || offset + len < 0) {
             throw new ErrnoException(Errno.EINVAL, "bad range");
         }
@@ -504,6 +523,7 @@ public final class WasiPreview1 {
 
     private int fdSeek(GuestMemory m, int fd, long offset, int whence, int resultPtr) throws ErrnoException {
         Descriptor.File f = file(fd);
+        require(f, fd, offset == 0 && whence == WHENCE_CUR ? RIGHT_FD_TELL : RIGHT_FD_SEEK);
         m.check(resultPtr, 8);
         if (whence < WHENCE_SET || whence > WHENCE_END) {
             throw new ErrnoException(Errno.EINVAL, "bad whence " + whence);
@@ -514,6 +534,7 @@ public final class WasiPreview1 {
 
     private int fdTell(GuestMemory m, int fd, int resultPtr) throws ErrnoException {
         Descriptor.File f = file(fd);
+        require(f, fd, RIGHT_FD_TELL);
         m.check(resultPtr, 8);
         m.writeI64(resultPtr, f.file.position());
         return Errno.SUCCESS;
@@ -765,7 +786,7 @@ public final class WasiPreview1 {
     // ------------------------------------------------------------------ directories and paths
 
     private int fdReaddir(GuestMemory m, int fd, int buf, int bufLen, long cookie, int usedPtr) throws ErrnoException {
-        Descriptor.Directory d = directory(fd);
+        Descriptor.Directory d = directory(fd, RIGHT_FD_READDIR);
         long cap = Integer.toUnsignedLong(bufLen);
         m.check(buf, cap);
         m.check(usedPtr, 4);
@@ -797,7 +818,7 @@ public final class WasiPreview1 {
     }
 
     private int pathFilestatGet(GuestMemory m, int fd, int flags, int path, int pathLen, int ptr) throws ErrnoException {
-        Descriptor.Directory d = directory(fd);
+        Descriptor.Directory d = directory(fd, RIGHT_PATH_FILESTAT_GET);
         String p = m.readPath(path, pathLen);
         m.check(ptr, FILESTAT_SIZE);
         writeFilestat(m, ptr, d.dir.stat(p, follow(flags)));
@@ -806,7 +827,7 @@ public final class WasiPreview1 {
 
     private int pathReadlink(GuestMemory m, int fd, int path, int pathLen, int buf, int bufLen, int usedPtr)
         throws ErrnoException {
-        Descriptor.Directory d = directory(fd);
+        Descriptor.Directory d = directory(fd, RIGHT_PATH_READLINK);
         String p = m.readPath(path, pathLen);
         long cap = Integer.toUnsignedLong(bufLen);
         m.check(buf, cap);
@@ -820,7 +841,9 @@ public final class WasiPreview1 {
 
     private int pathOpen(GuestMemory m, int fd, int dirflags, int path, int pathLen, int oflags, long base,
                          long inheriting, int fdflags, int resultPtr) throws ErrnoException {
-        Descriptor.Directory d = directory(fd);
+        Descriptor.Directory d = directory(fd, RIGHT_PATH_OPEN
+            | ((oflags & OFLAGS_CREAT) != 0 ? RIGHT_PATH_CREATE_FILE : 0)
+            | ((oflags & OFLAGS_TRUNC) != 0 ? RIGHT_PATH_FILESTAT_SET_SIZE : 0));
         String p = m.readPath(path, pathLen);
         m.check(resultPtr, 4);
         if ((oflags & ~OFLAGS_ALL) != 0 || oflags > 0xffff) {
@@ -829,19 +852,20 @@ public final class WasiPreview1 {
         if ((fdflags & ~FDFLAGS_ALL) != 0 || fdflags > 0xffff) {
             throw new ErrnoException(Errno.EINVAL, "unknown fdflags " + fdflags);
         }
-        boolean read = (base & (RIGHT_FD_READ | RIGHT_FD_READDIR)) != 0;
-        boolean write = (base & RIGHT_FD_WRITE) != 0;
+        // A new descriptor gets what was asked for, within what its directory passes on and what its kind can do.
+        long b = base & d.rightsInheriting;
+        long inh = inheriting & d.rightsInheriting;
+        boolean read = (b & (RIGHT_FD_READ | RIGHT_FD_READDIR)) != 0;
+        boolean write = (b & RIGHT_FD_WRITE) != 0;
         OpenOptions options = new OpenOptions(read, write, (oflags & OFLAGS_CREAT) != 0,
             (oflags & OFLAGS_EXCL) != 0, (oflags & OFLAGS_TRUNC) != 0, (oflags & OFLAGS_DIRECTORY) != 0,
             (fdflags & FDFLAGS_APPEND) != 0);
         FsNode node = d.dir.open(p, follow(dirflags), options);
-        long b = base & RIGHTS_ALL;
-        long inh = inheriting & RIGHTS_ALL;
         Descriptor opened;
         if (node instanceof FsDirectory dir) {
-            opened = new Descriptor.Directory(dir, null, b, inh, fdflags);
+            opened = new Descriptor.Directory(dir, null, b & RIGHTS_DIRECTORY, inh, fdflags);
         } else if (node instanceof FsFile file) {
-            opened = new Descriptor.File(file, b, inh, fdflags);
+            opened = new Descriptor.File(file, b & RIGHTS_FILE, inh, fdflags);
         } else {
             node.close();
             throw new ErrnoException(Errno.ENOTSUP, "unsupported node type");

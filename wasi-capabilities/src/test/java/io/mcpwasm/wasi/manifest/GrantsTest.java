@@ -234,7 +234,7 @@ class GrantsTest {
     @Test
     void runtimeDefaultsApplyWhenNeitherSays() {
         Grants.Limits l = resolve(manifest(""), HostPolicy.denyAll()).limits();
-        assertEquals(new Grants.Limits(256L << 20, Duration.ofSeconds(30), 4L << 20, 64L << 20), l);
+        assertEquals(new Grants.Limits(256L << 20, Duration.ofSeconds(30), 4L << 20, 64L << 20, 100_000), l);
         Grants.Limits capped = resolve(manifest("\"limits\":{\"callTimeout\":\"2m\"}"), HostPolicy.denyAll()).limits();
         assertEquals(Duration.ofSeconds(30), capped.callTimeout());
     }
@@ -246,6 +246,17 @@ class GrantsTest {
                 "mounts":[{"guestPath":"/data","mode":"rw"},{"guestPath":"/cache","mode":"rw"}]""");
         Grants g = resolve(m, HostPolicy.builder().mount("/data", data).mount("/cache", cache).build());
         assertEquals(List.of(1L << 20, 1L << 20), g.mounts().stream().map(Grants.MountGrant::quotaBytes).toList());
+    }
+
+    @Test
+    void entryLimitIsTheLowerOfManifestAndPolicy() {
+        Manifest m = manifest("\"limits\":{\"filesystemEntries\":300}");
+        assertEquals(3, resolve(m, HostPolicy.builder().maxFilesystemEntries(3).build()).limits().filesystemEntries());
+        assertTrue(event("limit", "filesystemEntries").reason().contains("capped by the host policy"));
+        assertEquals(300, resolve(m, HostPolicy.denyAll()).limits().filesystemEntries());
+        assertEquals(HostPolicy.DEFAULT_MAX_FILESYSTEM_ENTRIES,
+                resolve(manifest(""), HostPolicy.denyAll()).limits().filesystemEntries());
+        assertMessage(IllegalArgumentException.class, () -> HostPolicy.builder().maxFilesystemEntries(-1), "entries");
     }
 
     @Test

@@ -86,11 +86,12 @@ class ManifestParseTest {
     void unitsAndMillisecondNumbers() {
         Manifest m = Manifest.parse("""
                 {"manifestVersion":1,"name":"x","limits":{"memory":131072,"callTimeout":2500,
-                 "maxMessageBytes":"4KiB","filesystemQuota":0}}""");
+                 "maxMessageBytes":"4KiB","filesystemQuota":0,"filesystemEntries":1000}}""");
         assertEquals(131072L, m.limits().memoryBytes().getAsLong());
         assertEquals(Duration.ofMillis(2500), m.limits().callTimeout().get());
         assertEquals(4096L, m.limits().maxMessageBytes().getAsLong());
         assertEquals(0L, m.limits().filesystemQuotaBytes().getAsLong());
+        assertEquals(1000L, m.limits().filesystemEntries().getAsLong());
         assertEquals(Duration.ofMinutes(2), Manifest.parse(
                 "{\"manifestVersion\":1,\"name\":\"x\",\"limits\":{\"callTimeout\":\"2m\"}}").limits().callTimeout().get());
         assertEquals(Duration.ofSeconds(30), Manifest.parse(
@@ -160,6 +161,8 @@ class ManifestParseTest {
             "manifestVersion": 1, "name": "x", "limits": {"maxMessageBytes": "3GiB"} | limits.maxMessageBytes | out of range
             "manifestVersion": 1, "name": "x", "limits": {"filesystemQuota": -1} | limits.filesystemQuota | out of range
             "manifestVersion": 1, "name": "x", "limits": {"filesystemQuota": "99999999999TiB"} | limits.filesystemQuota | too large
+            "manifestVersion": 1, "name": "x", "limits": {"filesystemEntries": -1} | limits.filesystemEntries | whole number
+            "manifestVersion": 1, "name": "x", "limits": {"filesystemEntries": "1KiB"} | limits.filesystemEntries | whole number
             "manifestVersion": 1, "name": "x", "limits": {"cpu": 1}   | limits.cpu      | unknown field
             "manifestVersion": 1, "name": "x", "clock": {"realtime": 1} | clock.realtime | true or false
             "manifestVersion": 1, "name": "x", "clock": {"monotonic": "no"} | clock.monotonic | true or false

@@ -37,10 +37,23 @@ public final class FsMounts {
      * @throws IllegalArgumentException when the directory cannot be opened, naming the reason but not the path
      */
     public static FsDirectory hostDirectory(Path root, boolean readOnly, long quotaBytes, FsRefusalListener refusals) {
+        return hostDirectory(root, readOnly, quotaBytes, Long.MAX_VALUE, refusals);
+    }
+
+    /**
+     * As {@link #hostDirectory(Path, boolean, long, FsRefusalListener)}, with an entry limit: how many entries
+     * (files, directories, symlinks, hard links) the guest may add, net of removals; {@code Long.MAX_VALUE} for none.
+     * Every entry is also charged to {@code quotaBytes}: 4160 bytes plus its name (and a symlink's text).
+     */
+    public static FsDirectory hostDirectory(Path root, boolean readOnly, long quotaBytes, long maxEntries,
+                                            FsRefusalListener refusals) {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(refusals, "refusals");
         if (quotaBytes < 0) {
             throw new IllegalArgumentException("quotaBytes must be >= 0, was " + quotaBytes);
+        }
+        if (maxEntries < 0) {
+            throw new IllegalArgumentException("maxEntries must be >= 0, was " + maxEntries);
         }
         HostHandle handle;
         try {
@@ -58,8 +71,9 @@ public final class FsMounts {
             throw new IllegalArgumentException("the directory to mount cannot be opened ("
                     + e.getClass().getSimpleName() + ")");
         }
-        HostGrant grant = new HostGrant(readOnly, readOnly ? 0 : quotaBytes, refusals, NEXT_DEVICE.getAndIncrement());
-        LOG.debug("mounted a host directory, readOnly={}, quotaBytes={}", readOnly, quotaBytes);
+        HostGrant grant = new HostGrant(readOnly, readOnly ? 0 : quotaBytes, readOnly ? 0 : maxEntries, refusals,
+                NEXT_DEVICE.getAndIncrement());
+        LOG.debug("mounted a host directory, readOnly={}, quotaBytes={}, maxEntries={}", readOnly, quotaBytes, maxEntries);
         return new HostDirectory(grant, handle, "");
     }
 

@@ -91,11 +91,14 @@ final class HostDirectory implements FsDirectory {
                     // CREATE_NEW is O_CREAT|O_EXCL: it never follows a symlink planted here in the meantime.
                     Set<OpenOption> opts = channelOptions(o, true);
                     opts.add(StandardOpenOption.CREATE_NEW);
+                    long cost = HostGrant.entryCost(name, null);
+                    grant.chargeEntry(cost, "path_open", path);
                     SeekableByteChannel ch;
                     try {
                         ch = r.dir().openFile(name, opts);
-                    } catch (ErrnoException e) {
-                        if (e.errno() != Errno.EEXIST || o.exclusive()) {
+                    } catch (ErrnoException | RuntimeException e) {
+                        grant.creditEntry(cost); // nothing was created
+                        if (!(e instanceof ErrnoException ee) || ee.errno() != Errno.EEXIST || o.exclusive()) {
                             throw e;
                         }
                         // Created by someone else since the look-up: open what is there, still without following.
@@ -209,8 +212,8 @@ final class HostDirectory implements FsDirectory {
                 if (k == PathResolver.Kind.MISSING) {
                     throw new ErrnoException(Errno.ENOENT, "no such file");
                 }
-                if (k == PathResolver.Kind.SYMLINK) {
-                    throw new ErrnoException(Errno.ENOTSUP, "times of a symlink itself cannot be set");
+                if (k == PathResolver.Kind.SYMLINK && !r.dir().setsSymlinkTimes()) {
+                    throw new ErrnoException(Errno.ENOTSUP, "times of a symlink itself cannot be set on this JVM");
                 }
             }
             r.dir().setTimes(r.name(), HostGrant.fileTime(atimeNanos), HostGrant.fileTime(mtimeNanos));
@@ -237,8 +240,40 @@ final class HostDirectory implements FsDirectory {
             if (r.name() == null || r.dir().kind(r.name()) != PathResolver.Kind.MISSING) {
                 throw new ErrnoException(Errno.EEXIST, "already exists");
             }
-            r.dir().mkdir(r.name());
+            createCharged("path_create_directory", path, r.name(), null, () -> r.dir().mkdir(r.name()));
         }
+    }
+
+    /** An operation that makes one entry. */
+    @FunctionalInterface
+    private interface Creation {
+        void run() throws ErrnoException;
+    }
+
+    /** Charges the entry {@code name} (see {@link HostGrant#entryCost}), makes it, and gives the charge back if that fails. */
+    private void createCharged(String op, String path, String name, String linkText, Creation create)
+            throws ErrnoException {
+        long cost = HostGrant.entryCost(name, linkText);
+        grant.chargeEntry(cost, op, path);
+        try {
+            create.run();
+        } catch (ErrnoException | RuntimeException e) {
+            grant.creditEntry(cost);
+            throw e;
+        }
+    }
+
+    /** What removing the entry {@code name} (attributes {@code a}) gives back; read before it goes. */
+    private static long entryCostOf(HostHandle dir, String name, BasicFileAttributes a) {
+        String text = null;
+        if (a.isSymbolicLink()) {
+            try {
+                text = dir.readSymlink(name);
+            } catch (ErrnoException e) {
+                // unreadable: give back only the block and the name (less than was charged, never more)
+            }
+        }
+        return HostGrant.entryCost(name, text);
     }
 
     @Override
@@ -259,6 +294,7 @@ final class HostDirectory implements FsDirectory {
                 throw new ErrnoException(Errno.ENOTDIR, "not a directory");
             }
             r.dir().deleteDirectory(r.name());
+            grant.creditEntry(HostGrant.entryCost(r.name(), null));
         }
     }
 
@@ -286,7 +322,9 @@ final class HostDirectory implements FsDirectory {
     /** Deletes a non-directory entry and gives its bytes back if it was the file's last link. */
     private void removeCountingQuota(PathResolver.Resolved<HostHandle> r, BasicFileAttributes a) throws ErrnoException {
         long nlink = linkCountBefore(r.dir(), r.name(), a);
+        long cost = entryCostOf(r.dir(), r.name(), a);
         r.dir().deleteFile(r.name());
+        grant.creditEntry(cost);
         creditRemoved(a, nlink);
     }
 
@@ -336,26 +374,44 @@ final class HostDirectory implements FsDirectory {
                     return; // both names are the same file: POSIX says do nothing
                 }
             }
-            if (sa.isSymbolicLink()) {
-                String text = src.dir().readSymlink(src.name());
-                checkSymlinkInside("path_rename", to, text, dst);
-                if (!src.dir().moveNeverFollowsLinks()) {
-                    // Jimfs 1.3's SecureDirectoryStream.move looks the source up *following* a final symlink, so
-                    // it would move the link's target (possibly from outside the grant). There a link is moved
-                    // as: recreate at the new place, delete the old one (not atomic; Jimfs is for tests).
-                    if (da != null) {
-                        removeCountingQuota(dst, da);
-                    }
-                    dst.dir().symlink(dst.name(), text);
-                    src.dir().deleteFile(src.name());
-                    return;
+            // the entry keeps its cost but for its name: a longer name is charged, a shorter one gives back
+            long growth = HostGrant.entryCost(dst.name(), null) - HostGrant.entryCost(src.name(), null);
+            grant.charge(growth, "path_rename", to);
+            try {
+                moveEntry(src, sa, dst, da, to);
+            } catch (ErrnoException | RuntimeException e) {
+                grant.credit(growth);
+                throw e;
+            }
+            grant.credit(-growth);
+        }
+    }
+
+    /** The rename itself, its kinds checked; gives back what a replaced entry cost. */
+    private void moveEntry(PathResolver.Resolved<HostHandle> src, BasicFileAttributes sa,
+                           PathResolver.Resolved<HostHandle> dst, BasicFileAttributes da, String to)
+            throws ErrnoException {
+        if (sa.isSymbolicLink()) {
+            String text = src.dir().readSymlink(src.name());
+            checkSymlinkInside("path_rename", to, text, dst);
+            if (!src.dir().moveNeverFollowsLinks()) {
+                // Jimfs 1.3's SecureDirectoryStream.move looks the source up *following* a final symlink, so
+                // it would move the link's target (possibly from outside the grant). There a link is moved
+                // as: recreate at the new place, delete the old one (not atomic; Jimfs is for tests).
+                if (da != null) {
+                    removeCountingQuota(dst, da);
                 }
+                dst.dir().symlink(dst.name(), text);
+                src.dir().deleteFile(src.name());
+                return;
             }
-            long replacedLinks = da == null ? -1 : linkCountBefore(dst.dir(), dst.name(), da);
-            src.dir().move(src.name(), dst.dir(), dst.name());
-            if (da != null) {
-                creditRemoved(da, replacedLinks);
-            }
+        }
+        long replacedLinks = da == null ? -1 : linkCountBefore(dst.dir(), dst.name(), da);
+        long replacedCost = da == null ? 0 : entryCostOf(dst.dir(), dst.name(), da);
+        src.dir().move(src.name(), dst.dir(), dst.name());
+        if (da != null) {
+            grant.creditEntry(replacedCost);
+            creditRemoved(da, replacedLinks);
         }
     }
 
@@ -375,19 +431,18 @@ final class HostDirectory implements FsDirectory {
             if (sa.isDirectory()) {
                 throw new ErrnoException(Errno.EPERM, "cannot hard-link a directory");
             }
-            if (dst.name() == null || dst.dir().kind(dst.name()) != PathResolver.Kind.MISSING) {
-                throw new ErrnoException(Errno.EEXIST, "already exists");
-            }
+            checkNewName(dst);
+            checkNoTrailingSlash(dst);
             if (sa.isSymbolicLink()) {
                 // A hard link to a symlink is made as a new symlink with the same text: Jimfs's createLink
                 // follows a symlink source, which could hard-link a file outside the grant.
                 String text = src.dir().readSymlink(src.name());
                 checkSymlinkInside("path_link", to, text, dst);
-                dst.dir().symlink(dst.name(), text);
+                createCharged("path_link", to, dst.name(), text, () -> dst.dir().symlink(dst.name(), text));
                 return;
             }
+            createCharged("path_link", to, dst.name(), null, () -> src.dir().link(src.name(), dst.dir(), dst.name()));
             grant.noteGuestLink(sa.fileKey());
-            src.dir().link(src.name(), dst.dir(), dst.name());
         }
     }
 
@@ -395,11 +450,24 @@ final class HostDirectory implements FsDirectory {
     public void symlink(String target, String linkPath) throws ErrnoException {
         checkWritable("path_symlink", linkPath);
         try (PathResolver.Resolved<HostHandle> r = resolve("path_symlink", linkPath, false)) {
-            if (r.name() == null || r.dir().kind(r.name()) != PathResolver.Kind.MISSING) {
-                throw new ErrnoException(Errno.EEXIST, "already exists");
-            }
+            checkNewName(r);
             checkSymlinkInside("path_symlink", linkPath, target, r);
-            r.dir().symlink(r.name(), target);
+            checkNoTrailingSlash(r);
+            createCharged("path_symlink", linkPath, r.name(), target, () -> r.dir().symlink(r.name(), target));
+        }
+    }
+
+    /** The place of a new link must be free. */
+    private static void checkNewName(PathResolver.Resolved<HostHandle> r) throws ErrnoException {
+        if (r.name() == null || r.dir().kind(r.name()) != PathResolver.Kind.MISSING) {
+            throw new ErrnoException(Errno.EEXIST, "already exists");
+        }
+    }
+
+    /** A link is not a directory: its new name may not end in {@code /} (POSIX gives {@code ENOENT}). */
+    private static void checkNoTrailingSlash(PathResolver.Resolved<HostHandle> r) throws ErrnoException {
+        if (r.trailingSlash()) {
+            throw new ErrnoException(Errno.ENOENT, "a link cannot be named with a trailing slash");
         }
     }
 

@@ -2,6 +2,7 @@ package io.mcpwasm.wasi.internal.fs;
 
 import io.mcpwasm.wasi.internal.Errno;
 import io.mcpwasm.wasi.internal.ErrnoException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
@@ -21,6 +22,14 @@ import java.util.regex.Pattern;
  * guest itself added with {@code link} are used up first), so link-and-unlink cannot mint credit. Known limit: when
  * the link count is not readable (Jimfs without the "unix" view), removing a name of a file the <i>host</i>
  * hard-linked before mounting gives its bytes back although they stay on disk; bounded by what the host put there.
+ *
+ * <p>Entries: every entry the guest creates (file, directory, symlink, hard link) is charged to the same byte quota
+ * at {@link #entryCost}: 4160 bytes (a 4 KiB block and a 64-byte directory record) plus the UTF-8 length of its
+ * name, plus that of the link text for a symlink: what a file system spends on a directory, and more than on an
+ * empty file or a short link. Removing an entry gives its
+ * cost back. An optional entry limit caps how many entries the guest may add (net of removals). Creating is refused
+ * with {@code EDQUOT} before the operating system is asked, so empty files, directories and links cannot fill a disk
+ * under a small quota.
  */
 final class HostGrant {
     /** Quota value meaning "no limit". */
@@ -35,13 +44,16 @@ final class HostGrant {
     private final FsRefusalListener refusals;
     private final long syntheticDevice;
     private long added;
+    private final long maxEntries;
+    private long entries;
     private final Map<Object, Integer> guestLinks = new HashMap<>();
     private boolean anyGuestLinkWithoutKey;
     private final Map<Object, Long> syntheticInodes = new HashMap<>();
 
-    HostGrant(boolean readOnly, long quotaBytes, FsRefusalListener refusals, long syntheticDevice) {
+    HostGrant(boolean readOnly, long quotaBytes, long maxEntries, FsRefusalListener refusals, long syntheticDevice) {
         this.readOnly = readOnly;
         this.quotaBytes = quotaBytes;
+        this.maxEntries = maxEntries;
         this.refusals = refusals;
         this.syntheticDevice = syntheticDevice;
     }
@@ -78,6 +90,42 @@ final class HostGrant {
                             + " of " + quotaBytes + " left");
         }
         added = after;
+    }
+
+    /**
+     * Bytes one directory entry costs against the quota before its name (and link text): one 4 KiB file-system block
+     * (a directory's own block, or an inode's worth) plus 64 bytes for its record in the parent directory.
+     */
+    static final long ENTRY_BYTES = 4096 + 64;
+
+    /** What an entry named {@code name} costs: {@link #ENTRY_BYTES} plus the name, plus {@code linkText} (or null). */
+    static long entryCost(String name, String linkText) {
+        long cost = ENTRY_BYTES + name.getBytes(StandardCharsets.UTF_8).length;
+        return linkText == null ? cost : cost + linkText.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * Charges a new entry of {@code cost} bytes (see {@link #entryCost}) and counts it against the entry limit, or
+     * refuses with EDQUOT leaving both unchanged. Called before the entry is made; {@link #creditEntry} undoes it.
+     */
+    synchronized void chargeEntry(long cost, String operation, String guestPath) throws ErrnoException {
+        if (maxEntries != UNLIMITED && entries >= maxEntries) {
+            throw PathResolver.refuse(refusals, operation, guestPath, Errno.EDQUOT,
+                    "entry limit reached: the guest may add " + maxEntries + " entries");
+        }
+        charge(cost, operation, guestPath);
+        entries++;
+    }
+
+    /** An entry of {@code cost} bytes went (removed, or its creation failed): its cost and count are given back. */
+    synchronized void creditEntry(long cost) {
+        entries--;
+        credit(cost);
+    }
+
+    /** Net entries the guest has added since mounting. */
+    synchronized long entriesAdded() {
+        return entries;
     }
 
     /** A guest handle opened the file with this key (null: the provider has no file keys; not tracked). */

@@ -37,8 +37,14 @@ import java.util.Set;
  * the rest of this package builds on. Every primitive takes one validated name, never a path, so the operating
  * system only ever looks up a single entry of a directory we hold open.
  *
- * <p><b>Fallbacks.</b> {@code SecureDirectoryStream} has no {@code mkdirat}, {@code symlinkat},
- * {@code readlinkat} or {@code linkat}. For those four the handle keeps {@link #hostPath}: the path it was
+ * <p><b>Handle-relative calls beyond the JDK's.</b> {@code SecureDirectoryStream} has no {@code mkdirat},
+ * {@code symlinkat}, {@code readlinkat}, {@code linkat}, nor a way to set a symlink's own times. Where the JVM can
+ * make those calls itself (JDK 22+ on Linux, through {@code java.lang.foreign}: {@link NativeDirectory}), a handle
+ * on the default file system holds a second descriptor of the same directory, opened relative to its parent's
+ * without following a symlink, and those operations go through it: nothing is then resolved by path.
+ *
+ * <p><b>Fallbacks (JDK 17-21, or no native calls).</b> For those four operations the handle keeps
+ * {@link #hostPath}: the path it was
  * reached by, rebuilt from names that were verified one by one. Before each fallback call the path is
  * re-checked: it must still lead (following whatever it contains) to the very directory this handle holds
  * (same file key). Only then is the single-name operation done on {@code hostPath/name}; none of the four
@@ -55,11 +61,14 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
 
     private final SecureDirectoryStream<Path> stream;
     private final Path hostPath;
+    /** The same directory as a native descriptor (see class comment); null where there are no native calls. */
+    private final NativeDirectory nat;
     private boolean closed;
 
-    private HostHandle(SecureDirectoryStream<Path> stream, Path hostPath) {
+    private HostHandle(SecureDirectoryStream<Path> stream, Path hostPath, NativeDirectory nat) {
         this.stream = stream;
         this.hostPath = hostPath;
+        this.nat = nat;
     }
 
     /**
@@ -70,7 +79,16 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
         Path abs = root.toAbsolutePath();
         DirectoryStream<Path> ds = Files.newDirectoryStream(abs);
         if (ds instanceof SecureDirectoryStream<Path> sds) {
-            return new HostHandle(sds, abs);
+            if (abs.getFileSystem() != FileSystems.getDefault()) {
+                return new HostHandle(sds, abs, null);
+            }
+            try {
+                Object key = sds.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+                return new HostHandle(sds, abs, NativeDirectory.openRoot(abs, key));
+            } catch (IOException | ErrnoException | RuntimeException e) {
+                sds.close();
+                throw e instanceof IOException io ? io : new IOException("cannot open the directory natively", e);
+            }
         }
         ds.close();
         throw new UnsupportedOperationException("no SecureDirectoryStream");
@@ -111,9 +129,29 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
     @Override
     public HostHandle openDirectory(String name) throws ErrnoException {
         try {
-            SecureDirectoryStream<Path> child = stream.newDirectoryStream(name(name), NOFOLLOW);
-            return new HostHandle(child, hostPath.resolve(name));
+            return withNative(stream.newDirectoryStream(name(name), NOFOLLOW), hostPath.resolve(name), name);
         } catch (IOException | ClosedDirectoryStreamException e) {
+            throw errno("open directory", e);
+        }
+    }
+
+    /** Pairs a freshly opened child stream with a native descriptor of the same directory, when there are any. */
+    private HostHandle withNative(SecureDirectoryStream<Path> child, Path childPath, String name) throws ErrnoException {
+        if (nat == null) {
+            return new HostHandle(child, childPath, null);
+        }
+        try {
+            Object key = child.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+            return new HostHandle(child, childPath, nat.openChild(name, key));
+        } catch (IOException | ErrnoException | RuntimeException e) {
+            try {
+                child.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            if (e instanceof ErrnoException ee) {
+                throw ee;
+            }
             throw errno("open directory", e);
         }
     }
@@ -121,6 +159,9 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
     /** Fallback (see class comment): reads the text of the symlink {@code name}. */
     @Override
     public String readSymlink(String name) throws ErrnoException {
+        if (nat != null) {
+            return nat.readlink(name);
+        }
         Path p = verifiedPath().resolve(name);
         try {
             return Files.readSymbolicLink(p).toString();
@@ -138,6 +179,9 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
             } catch (IOException e) {
                 // nothing the guest can do about it
             }
+            if (nat != null) {
+                nat.close();
+            }
         }
     }
 
@@ -146,7 +190,7 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
     /** A second handle to this same directory (opened as "." relative to this one). */
     HostHandle reopen() throws ErrnoException {
         try {
-            return new HostHandle(stream.newDirectoryStream(name("."), NOFOLLOW), hostPath);
+            return withNative(stream.newDirectoryStream(name("."), NOFOLLOW), hostPath, ".");
         } catch (IOException | ClosedDirectoryStreamException e) {
             throw errno("reopen directory", e);
         }
@@ -174,6 +218,10 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
 
     /** Sets times of {@code name} (not following a symlink) or, when name is null, of this directory. */
     void setTimes(String name, FileTime atime, FileTime mtime) throws ErrnoException {
+        if (nat != null) {
+            nat.setTimes(name, atime, mtime);
+            return;
+        }
         try {
             BasicFileAttributeView v = name == null
                     ? stream.getFileAttributeView(BasicFileAttributeView.class)
@@ -237,6 +285,15 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
     }
 
     /**
+     * True when {@link #setTimes} can set a symlink's own times: with native calls ({@code utimensat} with
+     * {@code AT_SYMLINK_NOFOLLOW}), or on a provider other than the default one (Jimfs's directory-stream view
+     * honours {@code NOFOLLOW_LINKS}). The JDK's own view opens the entry with {@code O_NOFOLLOW}, which fails.
+     */
+    boolean setsSymlinkTimes() {
+        return nat != null || hostPath.getFileSystem() != FileSystems.getDefault();
+    }
+
+    /**
      * True when {@link #move} is known to rename a symlink itself: the JDK's default provider ({@code renameat},
      * which never follows). Other providers may follow a symlink source (Jimfs does), so links are not moved there.
      */
@@ -265,6 +322,10 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
 
     /** Fallback: mkdir of {@code name} in this directory. */
     void mkdir(String name) throws ErrnoException {
+        if (nat != null) {
+            nat.mkdir(name);
+            return;
+        }
         Path p = verifiedPath().resolve(name);
         try {
             Files.createDirectory(p);
@@ -275,6 +336,10 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
 
     /** Fallback: creates symlink {@code name} in this directory with the (already checked) text {@code target}. */
     void symlink(String name, String target) throws ErrnoException {
+        if (nat != null) {
+            nat.symlink(name, target);
+            return;
+        }
         Path p = verifiedPath().resolve(name);
         try {
             Files.createSymbolicLink(p, hostPath.getFileSystem().getPath(target));
@@ -290,6 +355,10 @@ final class HostHandle implements PathResolver.Dir<HostHandle> {
      * The caller never passes a name it saw as a symlink (those are copied as symlinks instead).
      */
     void link(String name, HostHandle target, String targetName) throws ErrnoException {
+        if (nat != null && target.nat != null) {
+            nat.link(name, target.nat, targetName);
+            return;
+        }
         Path existing = verifiedPath().resolve(name);
         Path created = target.verifiedPath().resolve(targetName);
         try {

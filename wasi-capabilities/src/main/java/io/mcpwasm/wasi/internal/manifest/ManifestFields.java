@@ -20,7 +20,8 @@ public final class ManifestFields {
     /** Fields of each {@code secrets[i]}. */
     public static final List<String> SECRET = List.of("name", "guestPath");
     /** Fields of {@code limits}. */
-    public static final List<String> LIMITS = List.of("memory", "callTimeout", "maxMessageBytes", "filesystemQuota");
+    public static final List<String> LIMITS = List.of("memory", "callTimeout", "maxMessageBytes", "filesystemQuota",
+        "filesystemEntries");
     /** Fields of {@code clock}. */
     public static final List<String> CLOCK = List.of("realtime", "monotonic");
 
