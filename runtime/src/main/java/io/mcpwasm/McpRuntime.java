@@ -132,6 +132,9 @@ public final class McpRuntime implements AutoCloseable {
                 sidecarManifest = Manifest.parse(Files.readAllBytes(sidecar));
             } catch (IOException e) {
                 throw new ModuleLoadException(sidecar.toString(), "cannot read manifest: " + e.getMessage(), e);
+            } catch (io.mcpwasm.wasi.ManifestException e) {
+                throw new ModuleLoadException(wasm.toString(), "its sidecar manifest " + sidecar + " is invalid: "
+                        + e.getMessage(), e);
             }
         }
         return define(wasm.toString(), base, bytes, sidecarManifest);
