@@ -40,7 +40,7 @@ public final class GuestConnection implements AutoCloseable {
         McpRuntime runtime = module.runtime();
         SerialExecutor inbound = new SerialExecutor(runtime.events());
         GuestProcess process = new GuestProcess(module.name(), module.wasmModule(), module.machineFactory(), module.dataImage(),
-                runtime.guestThreads(), grants,
+                runtime.guestThreads(), grants, options.args(),
                 (b, off, len) -> {
                     String line = new String(b, off, len, StandardCharsets.UTF_8);
                     inbound.execute(() -> onMessage.accept(line));

@@ -93,13 +93,23 @@ public final class McpModule {
      */
     public GuestConnection connect(HostPolicy policy, Consumer<String> onMessage,
                                    Consumer<ServerFailedException> onClosed) {
+        return connect(policy, ServerOptions.defaults(), onMessage, onClosed);
+    }
+
+    /**
+     * Like {@link #connect(HostPolicy, Consumer, Consumer)}, with options: of these a raw connection uses the
+     * guest's {@linkplain ServerOptions#args() arguments} and the close grace.
+     */
+    public GuestConnection connect(HostPolicy policy, ServerOptions options, Consumer<String> onMessage,
+                                   Consumer<ServerFailedException> onClosed) {
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(onMessage, "onMessage");
         Objects.requireNonNull(onClosed, "onClosed");
         runtime.ensureOpen();
         Manifest m = manifest != null ? manifest : io.mcpwasm.internal.ModuleChecks.emptyManifest(name);
         Grants grants = Grants.resolve(m, policy, runtime.auditListener());
-        return GuestConnection.open(this, grants, ServerOptions.defaults(), onMessage, onClosed);
+        return GuestConnection.open(this, grants, options, onMessage, onClosed);
     }
 
     McpRuntime runtime() {

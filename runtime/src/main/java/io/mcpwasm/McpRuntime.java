@@ -68,6 +68,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class McpRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(McpRuntime.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean HUGE_METHODS_CHECKED =
+            new java.util.concurrent.atomic.AtomicBoolean();
     static final String ENGINE_VERSION = engineVersion();
     /**
      * The cache's subdirectory: entries are only valid for the engine (Endive) version that compiled them and the layout of this
@@ -87,6 +89,7 @@ public final class McpRuntime implements AutoCloseable {
     private volatile boolean closed;
 
     private McpRuntime(Builder b) {
+        warnOnceIfHugeMethodsAreNotCompiled();
         this.cache = b.cacheEnabled ? new DiskCompileCache(
                 (b.cacheDirectory != null ? b.cacheDirectory : defaultCacheDirectory())
                         .resolve("compiled").resolve(CACHE_LAYOUT), b.cacheMaxBytes) : null;
@@ -131,6 +134,9 @@ public final class McpRuntime implements AutoCloseable {
                 sidecarManifest = Manifest.parse(Files.readAllBytes(sidecar));
             } catch (IOException e) {
                 throw new ModuleLoadException(sidecar.toString(), "cannot read manifest: " + e.getMessage(), e);
+            } catch (io.mcpwasm.wasi.ManifestException e) {
+                throw new ModuleLoadException(wasm.toString(), "its sidecar manifest " + sidecar + " is invalid: "
+                        + e.getMessage(), e);
             }
         }
         return define(wasm.toString(), base, bytes, sidecarManifest);
@@ -448,6 +454,28 @@ public final class McpRuntime implements AutoCloseable {
         }
         timer.shutdownNow();
         events.shutdown();
+    }
+
+    /**
+     * HotSpot's default ({@code DontCompileHugeMethods}) leaves every method over 8000 bytes of bytecode to the
+     * interpreter, and compiled guests are made of such methods: the README's benchmark measured compute 5× slower
+     * without {@code -XX:-DontCompileHugeMethods}. Said once per JVM, at WARN, when the flag is at its default.
+     */
+    private static void warnOnceIfHugeMethodsAreNotCompiled() {
+        if (!HUGE_METHODS_CHECKED.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean hotspot = java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            if (hotspot != null && "true".equals(hotspot.getVMOption("DontCompileHugeMethods").getValue())) {
+                LOG.warn("the JVM runs without -XX:-DontCompileHugeMethods: HotSpot will not JIT-compile the large "
+                        + "methods compiled guests consist of, and guest compute runs several times slower (5x in "
+                        + "the project's benchmark); add -XX:-DontCompileHugeMethods to the JVM options");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("cannot read the JVM option DontCompileHugeMethods: {}", e.toString());
+        }
     }
 
     /** How many loads were served from the disk compile cache instead of compiling. */

@@ -299,7 +299,7 @@ public final class McpServer implements AutoCloseable {
         gen.session = session;
         gen.process = new GuestProcess(name, module.wasmModule(), module.machineFactory(), module.dataImage(),
                 runtime.guestThreads(),
-                grants,
+                grants, options.args(),
                 (b, off, len) -> session.onMessage(b, off, len),
                 exit -> onExit(gen, exit));
         gen.process.start();

@@ -47,6 +47,7 @@ public final class ServerOptions {
     private final SamplingHandler samplingHandler;
     private final ElicitationHandler elicitationHandler;
     private final List<String> protocolVersions;
+    private final List<String> args;
 
     private ServerOptions(Builder b) {
         this.autoRestart = b.autoRestart;
@@ -60,6 +61,7 @@ public final class ServerOptions {
         this.samplingHandler = b.samplingHandler;
         this.elicitationHandler = b.elicitationHandler;
         this.protocolVersions = b.protocolVersions;
+        this.args = List.copyOf(b.args);
     }
 
     /** The defaults listed in the class comment. */
@@ -83,6 +85,8 @@ public final class ServerOptions {
     public ElicitationHandler elicitationHandler() { return elicitationHandler; }
     /** The protocol revisions accepted, most wanted first; see {@link Builder#protocolVersions(String...)}. */
     public List<String> protocolVersions() { return protocolVersions; }
+    /** The guest's command-line arguments after argv[0], which is always the server's name; default none. */
+    public List<String> args() { return args; }
 
     /** Builds {@link ServerOptions}; every setter fails fast on a bad value. */
     public static final class Builder {
@@ -97,8 +101,31 @@ public final class ServerOptions {
         private SamplingHandler samplingHandler;
         private ElicitationHandler elicitationHandler;
         private List<String> protocolVersions = DEFAULT_PROTOCOL_VERSIONS;
+        private final List<String> args = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * The guest's command-line arguments, as {@code args_get} gives them after argv[0] (the server's name),
+         * e.g. {@code args("-memory", "/data/memory.json")}. Replaces earlier ones. Each must be free of NUL.
+         */
+        public Builder args(String... arguments) {
+            return args(List.of(arguments));
+        }
+
+        /** Like {@link #args(String...)}. */
+        public Builder args(List<String> arguments) {
+            Objects.requireNonNull(arguments, "args");
+            for (int i = 0; i < arguments.size(); i++) {
+                String a = arguments.get(i);
+                if (a == null || a.indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("args[" + i + "] must be non-null and contain no NUL");
+                }
+            }
+            args.clear();
+            args.addAll(arguments);
+            return this;
+        }
 
         /** Restart a failed guest automatically, waiting {@code initial} and doubling up to {@code max}. */
         public Builder autoRestart(Duration initial, Duration max) {

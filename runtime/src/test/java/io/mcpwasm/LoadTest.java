@@ -52,6 +52,14 @@ class LoadTest {
             assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
 
             assertThrows(ModuleLoadException.class, () -> runtime.loadResource("guests/nope.wasm"));
+
+            Files.write(dir.resolve("bad.wasm"), new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+            Files.writeString(dir.resolve("bad.manifest.json"), "{\"manifestVersion\": 1}");
+            ModuleLoadException badSidecar = assertThrows(ModuleLoadException.class,
+                    () -> runtime.load(dir.resolve("bad.wasm")));
+            assertTrue(badSidecar.getMessage().contains(dir.resolve("bad.manifest.json").toString()),
+                    badSidecar.getMessage());
+            assertTrue(badSidecar.getMessage().contains("name"), badSidecar.getMessage());
         }
     }
 

@@ -15,6 +15,7 @@ import io.mcpwasm.wasi.Grants;
 import io.mcpwasm.wasi.GuestInput;
 import io.mcpwasm.wasi.http.HttpImports;
 import java.util.ArrayList;
+import java.util.List;
 import io.mcpwasm.wasi.WasiHost;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,12 +65,13 @@ public final class GuestProcess {
 
     /**
      * @param grants        what the server may use: mounts, env, secrets, clocks, network, audit listener
+     * @param args          the guest's arguments after argv[0] (which is {@code name})
      * @param lineSink      receives each stdout line on the guest thread
      * @param onExit        told once, on the guest thread, when the guest has stopped
      */
     public GuestProcess(String name, WasmModule module, Function<Instance, Machine> machineFactory,
                         DataImage dataImage, GuestThreads threads,
-                        Grants grants, LineSplitter.LineSink lineSink, Consumer<Exit> onExit) {
+                        Grants grants, List<String> args, LineSplitter.LineSink lineSink, Consumer<Exit> onExit) {
         int maxMessageBytes = (int) Math.min(Integer.MAX_VALUE, grants.limits().maxMessageBytes());
         int memoryCapPages = (int) Math.max(1, Math.min(65536, (grants.limits().memoryBytes() + 65535) / 65536));
         this.name = name;
@@ -83,7 +85,7 @@ public final class GuestProcess {
                 (b, off, len) -> guestLog.info("{}", new String(b, off, len, StandardCharsets.UTF_8)),
                 (b, off, len) -> guestLog.info("{}...", new String(b, off, len, StandardCharsets.UTF_8)));
         this.thread = threads.newThread("mcpwasm-" + name, () -> run(module, machineFactory, dataImage, memoryCapPages,
-                grants, stdout, stderr, onExit));
+                grants, args, stdout, stderr, onExit));
     }
 
     public void start() {
@@ -150,12 +152,16 @@ public final class GuestProcess {
     }
 
     private void run(WasmModule module, Function<Instance, Machine> machineFactory, DataImage dataImage, int capPages,
-                     Grants grants, LineSplitter stdout, LineSplitter stderr, Consumer<Exit> onExit) {
+                     Grants grants, List<String> args, LineSplitter stdout, LineSplitter stderr,
+                     Consumer<Exit> onExit) {
         Exit exit;
         WasiHost host = null;
         HttpImports http = null;
         try {
-            host = grants.applyTo(WasiHost.builder(name).stdin(stdin).stdout(stdout).stderr(stderr)).build();
+            List<String> argv = new ArrayList<>(1 + args.size());
+            argv.add(name);
+            argv.addAll(args);
+            host = grants.applyTo(WasiHost.builder(name).args(argv).stdin(stdin).stdout(stdout).stderr(stderr)).build();
             ImportValues.Builder imports = ImportValues.builder().withFunctions(new ArrayList<>(host.hostFunctions()));
             if (importsFrom(module, HTTP_MODULE)) {
                 // Present even when nothing is granted, so that the module instantiates and each request is refused

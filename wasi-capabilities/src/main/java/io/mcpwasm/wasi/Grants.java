@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  *       the latter); no intersection refuses the start.</li>
  *   <li><b>limits</b>: each effective limit is the lower of the manifest's value and the policy's cap, the cap
  *       when the manifest does not say; limits never refuse a start.</li>
- *   <li><b>clock</b>: a manifest asking for {@code realtime} needs {@link HostPolicy.Builder#allowRealtimeClock()},
- *       or the start is refused; for a server that does not ask, the realtime clock starts at the policy's
- *       {@linkplain HostPolicy#wallClockStart() wall-clock start} and advances with real elapsed time. The
+ *   <li><b>clock</b>: the guest's realtime clock is what the policy says ({@link HostPolicy#clockDescription()}):
+ *       the real time by default, else withheld (starting at the policy's wall-clock start), offset or fixed;
+ *       a manifest that requires {@code realtime} is refused unless the policy gives the real time. The
  *       monotonic clock and {@code random_get} are always provided (runtimes cannot boot without them).</li>
  *   <li><b>undeclared bindings</b>: a mount, variable or secret that the policy supplies but the manifest does not
  *       declare is not an error (one policy may serve many servers) and is never granted: a DENIED event
@@ -63,14 +63,13 @@ public final class Grants {
     private final List<HostPattern> network;
     private final List<java.net.InetAddress> specialAddresses;
     private final Limits limits;
-    private final boolean realtimeClock;
-    private final Instant wallClockStart;
+    private final HostPolicy clockPolicy;
     private final boolean stateless;
     private final AuditListener listener;
 
     private Grants(String server, List<MountGrant> mounts, Map<String, String> env, Map<String, SecretGrant> secrets,
                    List<HostPattern> network, List<java.net.InetAddress> specialAddresses, Limits limits,
-                   boolean realtimeClock, Instant wallClockStart, boolean stateless, AuditListener listener) {
+                   HostPolicy clockPolicy, boolean stateless, AuditListener listener) {
         this.server = server;
         this.mounts = List.copyOf(mounts);
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
@@ -78,8 +77,7 @@ public final class Grants {
         this.network = List.copyOf(network);
         this.specialAddresses = network.isEmpty() ? List.of() : List.copyOf(specialAddresses);
         this.limits = limits;
-        this.realtimeClock = realtimeClock;
-        this.wallClockStart = wallClockStart;
+        this.clockPolicy = clockPolicy;
         this.stateless = stateless;
         this.listener = listener;
     }
@@ -141,16 +139,25 @@ public final class Grants {
 
     /** Whether the guest's realtime clock reads the real time. */
     public boolean realtimeClock() {
-        return realtimeClock;
+        return clockPolicy.realtimeClock();
     }
 
     /**
-     * Where the guest's realtime clock starts when {@link #realtimeClock()} is false: it then advances with real
+     * Where the guest's realtime clock starts when the policy withholds the real time: it then advances with real
      * elapsed time from there, hiding the host's date (see {@link WasiHost.Builder#wallClockStart(Instant)});
-     * empty when the real time is granted.
+     * empty when the guest gets the real, an offset or a fixed clock.
      */
     public Optional<Instant> wallClockStart() {
-        return realtimeClock ? Optional.empty() : Optional.of(wallClockStart);
+        return withheld() ? Optional.of(clockPolicy.wallClockStart()) : Optional.empty();
+    }
+
+    private boolean withheld() {
+        return !clockPolicy.realtimeClock() && clockPolicy.fixedClock().isEmpty() && clockPolicy.clockOffset().isEmpty();
+    }
+
+    /** What the guest's realtime clock reads, in words. */
+    public String clockDescription() {
+        return clockPolicy.clockDescription();
     }
 
     /** Whether the manifest says the server is stateless (so instances may be pooled). */
@@ -165,10 +172,10 @@ public final class Grants {
 
     /**
      * Applies these grants to a WASI host builder: each granted mount (with its mode, quota and entry limit), each granted
-     * environment variable, each granted secret as a read-only file at its guest path, the policy's wall-clock
-     * start when the real time is not granted ({@link WasiHost.Builder#wallClockStart(Instant)}: the guest's
-     * realtime clock starts there and advances with real elapsed time; monotonic time stays real so runtimes and
-     * timers work), and this decision's audit listener. Nothing else is set: arguments, stdio and the random
+     * environment variable, each granted secret as a read-only file at its guest path, the policy's clock (a
+     * withheld or offset one through {@link WasiHost.Builder#wallClockStart(Instant)}: the guest's realtime clock
+     * starts there and advances with real elapsed time; a fixed one through
+     * {@link WasiHost.Builder#fixedClock(Instant)}), and this decision's audit listener. Nothing else is set: arguments, stdio and the random
      * source stay the caller's. Limits and network grants are enforced elsewhere (the runtime and the
      * HTTP host functions) and are not part of the WASI builder.
      *
@@ -184,8 +191,12 @@ public final class Grants {
         for (SecretGrant s : secrets.values()) {
             builder.secret(s.guestPath(), s.value());
         }
-        if (!realtimeClock) {
-            builder.wallClockStart(wallClockStart);
+        if (clockPolicy.fixedClock().isPresent()) {
+            builder.fixedClock(clockPolicy.fixedClock().get());
+        } else if (clockPolicy.clockOffset().isPresent()) {
+            builder.wallClockStart(Instant.now().plus(clockPolicy.clockOffset().get()));
+        } else if (withheld()) {
+            builder.wallClockStart(clockPolicy.wallClockStart());
         }
         builder.auditListener(listener);
         return builder;
@@ -199,8 +210,8 @@ public final class Grants {
     @Override
     public String toString() {
         return "Grants[server=" + server + ", mounts=" + mounts + ", env=" + env.keySet() + ", secrets="
-                + secrets.values() + ", network=" + network + ", limits=" + limits + ", clock="
-                + (realtimeClock ? "realtime" : "date hidden, starts at " + wallClockStart) + ", stateless=" + stateless + "]";
+                + secrets.values() + ", network=" + network + ", limits=" + limits  + ", clock="
+                + clockDescription() + ", stateless=" + stateless + "]";
     }
 
     /**
@@ -267,13 +278,12 @@ public final class Grants {
             Map<String, String> env = env();
             Map<String, SecretGrant> secrets = secrets();
             List<HostPattern> network = network();
-            boolean realtime = clock();
+            clock();
             granted("random", "random_get", "always provided: language runtimes need random bytes to start");
             if (!refusals.isEmpty()) {
                 throw new CapabilityDeniedException(server, firstCapability, firstTarget, refusals);
             }
-            return new Grants(server, mounts, env, secrets, network, policy.specialAddresses(), limits, realtime,
-                    policy.wallClockStart(),
+            return new Grants(server, mounts, env, secrets, network, policy.specialAddresses(), limits, policy,
                     manifest.stateless(), listener);
         }
 
@@ -417,23 +427,21 @@ public final class Grants {
             return cap;
         }
 
-        private boolean clock() {
-            boolean realtime = false;
-            if (manifest.clock().realtime()) {
-                if (policy.realtimeClock()) {
-                    granted("clock", "realtime", "the real time, as the manifest asks");
-                    realtime = true;
-                } else {
-                    refuse("clock", "realtime", "required realtime clock is refused by the host policy (it hides "
-                            + "the date: the guest's clock starts at " + policy.wallClockStart() + ")");
-                }
+        private void clock() {
+            boolean asks = manifest.clock().realtime();
+            if (policy.realtimeClock()) {
+                granted("clock", "realtime", asks ? "the real time, as the manifest asks"
+                        : "the real time (the default)");
+            } else if (asks) {
+                refuse("clock", "realtime", "required realtime clock is refused by the host policy (its clock: "
+                        + policy.clockDescription() + ")");
+            } else if (policy.fixedClock().isPresent() || policy.clockOffset().isPresent()) {
+                granted("clock", "realtime", policy.clockDescription() + ", as the host policy says");
             } else {
-                // Not asked for, so not a refusal anyone needs to act on: audited, logged at INFO.
-                deniedByDefault("clock", "realtime", "not declared in the manifest; the guest's realtime clock "
-                        + "starts at " + policy.wallClockStart());
+                // The policy's choice, and nothing the server asked for: audited, logged at INFO.
+                deniedByDefault("clock", "realtime", policy.clockDescription());
             }
             granted("clock", "monotonic", "always provided: language runtimes need a monotonic clock to start");
-            return realtime;
         }
 
         private void refuse(String capability, String target, String sentence) {

@@ -32,9 +32,11 @@ import java.util.Set;
  *       mount;</li>
  *   <li>file-system entry cap: {@value #DEFAULT_MAX_FILESYSTEM_ENTRIES} entries per read-write mount;</li>
  *   <li>optional mounts: granted when bound ({@link Builder#refuseOptional()} refuses them);</li>
- *   <li>realtime clock: refused; the guest's realtime clock starts at {@link #DEFAULT_WALL_CLOCK_START}
- *       and advances with real elapsed time, so the guest measures durations but never learns the date
- *       (1970-01-01T00:00:00Z).</li>
+ *   <li>realtime clock: the host's real wall clock, whether or not the manifest asks (unchanged servers, which
+ *       have no manifest, would otherwise date everything 1970 and reject every certificate); a policy can
+ *       withhold it ({@link Builder#withholdRealtimeClock()}, {@link Builder#wallClockStart(Instant)}) or give an
+ *       offset ({@link Builder#realtimeClockOffset(Duration)}) or fixed ({@link Builder#fixedClock(Instant)})
+ *       clock for reproducible runs. The audit says which the server got.</li>
  * </ul>
  * A cap is the most the server gets: the effective limit is the manifest's value when it asks for less, and the
  * cap otherwise (including when the manifest does not say).
@@ -66,7 +68,7 @@ public final class HostPolicy {
     public static final long DEFAULT_MAX_FILESYSTEM_QUOTA_BYTES = 64L * 1024 * 1024;
     /** Per-mount cap on the entries a server may add when the policy sets none: 100,000. */
     public static final long DEFAULT_MAX_FILESYSTEM_ENTRIES = 100_000;
-    /** Where the guest's realtime clock starts when the policy allows no real time: the Unix epoch. */
+    /** Where the guest's realtime clock starts when the policy withholds the real time: the Unix epoch. */
     public static final Instant DEFAULT_WALL_CLOCK_START = Instant.EPOCH;
 
     private static final HostPolicy DENY_ALL = new Builder().build();
@@ -84,6 +86,8 @@ public final class HostPolicy {
     private final boolean refuseOptional;
     private final boolean realtimeClock;
     private final Instant wallClockStart;
+    private final Instant fixedClock;
+    private final Duration clockOffset;
 
     private HostPolicy(Builder b) {
         this.mounts = Collections.unmodifiableMap(new LinkedHashMap<>(b.mounts));
@@ -101,6 +105,8 @@ public final class HostPolicy {
         this.refuseOptional = b.refuseOptional;
         this.realtimeClock = b.realtimeClock;
         this.wallClockStart = b.wallClockStart;
+        this.fixedClock = b.fixedClock;
+        this.clockOffset = b.clockOffset;
     }
 
     /** A new builder with every default listed in the class documentation. */
@@ -129,6 +135,8 @@ public final class HostPolicy {
         b.refuseOptional = refuseOptional;
         b.realtimeClock = realtimeClock;
         b.wallClockStart = wallClockStart;
+        b.fixedClock = fixedClock;
+        b.clockOffset = clockOffset;
         return b;
     }
 
@@ -196,14 +204,43 @@ public final class HostPolicy {
         return refuseOptional;
     }
 
-    /** Whether servers that ask for the real time get it. */
+    /** Whether servers get the host's real wall-clock time (the default). */
     public boolean realtimeClock() {
         return realtimeClock;
     }
 
-    /** Where the guest's realtime clock starts when it is not granted the real time. */
+    /**
+     * Where the guest's realtime clock starts when the policy withholds the real time (it then advances with real
+     * elapsed time); meaningful only when neither {@link #realtimeClock()} nor a fixed or offset clock is set.
+     */
     public Instant wallClockStart() {
         return wallClockStart;
+    }
+
+    /** The start of deterministic clocks for reproducible runs ({@link Builder#fixedClock}), if set. */
+    public Optional<Instant> fixedClock() {
+        return Optional.ofNullable(fixedClock);
+    }
+
+    /** How far the guest's realtime clock is shifted from the host's ({@link Builder#realtimeClockOffset}), if set. */
+    public Optional<Duration> clockOffset() {
+        return Optional.ofNullable(clockOffset);
+    }
+
+    /** What the guest's realtime clock reads under this policy, in words (for audit events and logs). */
+    public String clockDescription() {
+        if (realtimeClock) {
+            return "the real time";
+        }
+        if (fixedClock != null) {
+            return "a fixed clock for reproducible runs: starts at " + fixedClock
+                    + " and moves only when the guest's own timers fire";
+        }
+        if (clockOffset != null) {
+            return "the real time shifted by " + clockOffset;
+        }
+        return "withheld: the guest's realtime clock starts at " + wallClockStart
+                + " and advances with real elapsed time";
     }
 
     @Override
@@ -213,7 +250,7 @@ public final class HostPolicy {
                 + ", maxCallTimeout=" + maxCallTimeout + ", maxMessageBytes=" + maxMessageBytes
                 + ", maxFilesystemQuotaBytes=" + maxFilesystemQuotaBytes + ", maxFilesystemEntries="
                 + maxFilesystemEntries + ", refuseOptional=" + refuseOptional
-                + ", clock=" + (realtimeClock ? "realtime" : "date hidden, starts at " + wallClockStart) + "]";
+                + ", clock=" + clockDescription() + "]";
     }
 
     /**
@@ -244,8 +281,10 @@ public final class HostPolicy {
         private long maxFilesystemQuotaBytes = DEFAULT_MAX_FILESYSTEM_QUOTA_BYTES;
         private long maxFilesystemEntries = DEFAULT_MAX_FILESYSTEM_ENTRIES;
         private boolean refuseOptional;
-        private boolean realtimeClock;
+        private boolean realtimeClock = true;
         private Instant wallClockStart = DEFAULT_WALL_CLOCK_START;
+        private Instant fixedClock;
+        private Duration clockOffset;
 
         private Builder() {
         }
@@ -427,21 +466,54 @@ public final class HostPolicy {
             return this;
         }
 
-        /** Gives the real wall-clock time to servers that ask for it ({@code clock.realtime}). */
+        /** Gives every server the host's real wall-clock time: the default; undoes the other clock settings. */
         public Builder allowRealtimeClock() {
-            realtimeClock = true;
+            setClock(true, DEFAULT_WALL_CLOCK_START, null, null);
             return this;
         }
 
         /**
-         * Refuses the real time (servers that require it cannot start) and sets where the guest's realtime clock
-         * starts; it then advances with real elapsed time, so the guest measures durations but never learns the
-         * host's date. This is the default, with {@link #DEFAULT_WALL_CLOCK_START}.
+         * Withholds the real time: the guest's realtime clock starts at {@link #DEFAULT_WALL_CLOCK_START} (1970)
+         * and advances with real elapsed time, so it measures durations but never learns the host's date. Servers
+         * whose manifest requires the real time ({@code clock.realtime}) cannot start.
+         */
+        public Builder withholdRealtimeClock() {
+            return wallClockStart(DEFAULT_WALL_CLOCK_START);
+        }
+
+        /**
+         * Withholds the real time like {@link #withholdRealtimeClock()}, with the guest's realtime clock starting
+         * at {@code start} instead of 1970.
          */
         public Builder wallClockStart(Instant start) {
-            wallClockStart = Objects.requireNonNull(start, "start");
-            realtimeClock = false;
+            setClock(false, Objects.requireNonNull(start, "start"), null, null);
             return this;
+        }
+
+        /**
+         * Deterministic clocks for reproducible runs: realtime starts at {@code start}, the monotonic clock at one
+         * second, and both move only when one of the guest's {@code poll_oneoff} timers fires (to its deadline;
+         * the wait itself still takes real time). Servers whose manifest requires the real time cannot start.
+         */
+        public Builder fixedClock(Instant start) {
+            setClock(false, DEFAULT_WALL_CLOCK_START, Objects.requireNonNull(start, "start"), null);
+            return this;
+        }
+
+        /**
+         * The real time shifted by {@code offset} (negative for the past), fixed when each instance starts: e.g.
+         * to run a server as if on another date. Servers whose manifest requires the real time cannot start.
+         */
+        public Builder realtimeClockOffset(Duration offset) {
+            setClock(false, DEFAULT_WALL_CLOCK_START, null, Objects.requireNonNull(offset, "offset"));
+            return this;
+        }
+
+        private void setClock(boolean real, Instant start, Instant fixed, Duration offset) {
+            realtimeClock = real;
+            wallClockStart = start;
+            fixedClock = fixed;
+            clockOffset = offset;
         }
 
         /** The policy. The builder may be reused. */

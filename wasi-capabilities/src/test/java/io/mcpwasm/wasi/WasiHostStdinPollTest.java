@@ -154,6 +154,35 @@ class WasiHostStdinPollTest {
         }
     }
 
+    /**
+     * Go's wasip1 runtime calls sched_yield only while a goroutine spins on a note (os/signal's receiver after
+     * signal.Notify, as mcp-go's ServeStdio does); such a guest never reaches poll_oneoff again, so a goroutine
+     * parked on stdin after EAGAIN would never be woken. After a sched_yield, an empty NONBLOCK read waits.
+     */
+    @Test
+    void aGuestThatSpinsInSchedYieldGetsWaitingStdinReadsDespiteNonblock() throws Exception {
+        GuestInput stdin = new GuestInput();
+        try (WasiHost host = WasiHost.builder("srv").stdin(stdin).build()) {
+            Instance guest = WasiGuests.probe(host);
+            Memory mem = guest.memory();
+            assertEquals(0, call(guest, "fd_fdstat_set_flags", 0, 4));
+            iovec(guest, 0, 100, 16);
+            assertEquals(Errno.EAGAIN, call(guest, "fd_read", 0, 0, 1, 50), "before any sched_yield: EAGAIN");
+            assertEquals(0, call(guest, "sched_yield"));
+            CompletableFuture<Integer> read = onGuestThread(() -> call(guest, "fd_read", 0, 0, 1, 50));
+            assertFalse(read.isDone(), "the read must wait for input, not return EAGAIN");
+            stdin.write("late".getBytes(StandardCharsets.UTF_8));
+            assertEquals(0, read.get(SAFETY_SECONDS, TimeUnit.SECONDS));
+            assertEquals(4, mem.readInt(50));
+            assertEquals("late", getString(guest, 100, 4));
+            assertEquals(0, call(guest, "fd_fdstat_get", 0, 300));
+            assertEquals(4, mem.readShort(302), "the flag still reads back as set");
+            stdin.close();
+            assertEquals(0, call(guest, "fd_read", 0, 0, 1, 50));
+            assertEquals(0, mem.readInt(50), "EOF");
+        }
+    }
+
     // subscription layout: userdata u64 @0, tag u8 @8, clock id u32 @16, timeout u64 @24, precision @32, flags u16 @40
     private static void clockSub(Memory mem, int at, long userdata, int clockId, long timeout, boolean absolute) {
         mem.write(at, new byte[48]);

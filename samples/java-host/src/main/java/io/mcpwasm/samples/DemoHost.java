@@ -50,9 +50,9 @@ public final class DemoHost {
             say("mcpwasm demo: three MCP servers compiled to WebAssembly, running in this JVM");
             say("compile cache: " + runtime.compileCacheDirectory());
 
-            McpModule go = timed("load + compile go-workspace.wasm", () -> runtime.load(SAMPLES.resolve("go-workspace/go-workspace.wasm")));
-            McpModule rust = timed("load + compile rust-notes.wasm", () -> runtime.load(SAMPLES.resolve("rust-notes/rust-notes.wasm")));
-            McpModule zig = timed("load + compile zig-tools.wasm", () -> runtime.load(SAMPLES.resolve("zig-tools/zig-tools.wasm")));
+            McpModule go = load(runtime, "go-workspace/go-workspace.wasm");
+            McpModule rust = load(runtime, "rust-notes/rust-notes.wasm");
+            McpModule zig = load(runtime, "zig-tools/zig-tools.wasm");
 
             HostPolicy goPolicy = HostPolicy.builder().mount("/workspace", docs).build();
             HostPolicy rustPolicy = HostPolicy.builder().mount("/notes", notes).maxFilesystemQuota(16 * 1024).build();
@@ -120,6 +120,17 @@ public final class DemoHost {
 
     private interface Step<T> {
         T run();
+    }
+
+    /** Loads a sample, labelled by what the load did: compiled it, or took it from the compile cache. */
+    private static McpModule load(McpRuntime runtime, String sample) {
+        long hits = runtime.compileCacheHits();
+        long start = System.nanoTime();
+        McpModule m = runtime.load(SAMPLES.resolve(sample));
+        String how = runtime.compileCacheHits() > hits ? "load (compile cache hit)" : "load + compile";
+        say(String.format("%-60s %8.1f ms", how + " " + sample.substring(sample.indexOf('/') + 1),
+                (System.nanoTime() - start) / 1e6));
+        return m;
     }
 
     private static <T> T timed(String what, Step<T> step) {

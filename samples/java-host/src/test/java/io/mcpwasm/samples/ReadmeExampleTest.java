@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's embedding example compiles and runs as written: {@link #example()} holds it verbatim (a test below
- * checks that), run against the committed Go sample.
+ * checks that, and that the README's import lines are this file's), run against the committed Go sample. The
+ * nested {@code Path} class shadows the imported {@code java.nio.file.Path} inside this class only.
  */
 class ReadmeExampleTest {
 
@@ -70,9 +72,17 @@ class ReadmeExampleTest {
 
     @Test
     void theReadmeShowsExactlyThisExample() throws Exception {
-        List<String> readme = javaBlock(Files.readAllLines(SampleSupport.repoRoot().resolve("README.md")), 0);
+        List<String> block = javaBlock(Files.readAllLines(SampleSupport.repoRoot().resolve("README.md")), 0);
+        int blank = block.indexOf("");
+        assertTrue(blank > 0, "the README example starts with its imports, then a blank line");
+        List<String> imports = block.subList(0, blank);
+        List<String> readme = block.subList(blank + 1, block.size());
         List<String> here = Files.readAllLines(SampleSupport.repoRoot()
                 .resolve("samples/java-host/src/test/java/io/mcpwasm/samples/ReadmeExampleTest.java"));
+        for (String line : imports) {
+            assertTrue(line.startsWith("import ") && here.contains(line),
+                    () -> "README import not used by this compiled example: " + line);
+        }
         int begin = here.indexOf("        // BEGIN README");
         int end = here.indexOf("        // END README");
         List<String> test = here.subList(begin + 1, end).stream()

@@ -64,6 +64,16 @@ public final class WasiPreview1 {
     private final WasiClock clock;
     private final SecureRandom random;
     private final FdTable fds = new FdTable();
+    /**
+     * Set once the guest calls {@code sched_yield}. Go's wasip1 runtime calls it only from a note wait that spins
+     * (yield, reschedule, look again) for as long as the note is not woken; the one such wait that outlives
+     * start-up is os/signal's receiver, which waits for ever once a program calls {@code signal.Notify}
+     * (mcp-go's {@code ServeStdio} does). From then on a goroutine is always runnable, and Go's scheduler
+     * calls its poller ({@code poll_oneoff}) only when none is: a goroutine that parked on stdin after
+     * {@code EAGAIN} is never woken again. So stdin reads of such a guest wait for input instead of
+     * returning {@code EAGAIN}, even with {@code NONBLOCK} set.
+     */
+    private volatile boolean guestSpins;
     private final Auditor auditor;
 
     /**
@@ -223,6 +233,7 @@ public final class WasiPreview1 {
         }));
         add(f, "proc_raise", List.of(I32), (m, a) -> Errno.ENOTSUP);
         add(f, "sched_yield", List.of(), (m, a) -> {
+            guestSpins = true;
             Thread.yield();
             return Errno.SUCCESS;
         });
@@ -601,12 +612,12 @@ public final class WasiPreview1 {
         return Errno.SUCCESS;
     }
 
-    private static int readStdin(GuestMemory m, Descriptor.Stdin in, long[][] vec, long total)
+    private int readStdin(GuestMemory m, Descriptor.Stdin in, long[][] vec, long total)
         throws ErrnoException, InterruptedException {
         if (total == 0) {
             return 0;
         }
-        boolean nonblocking = (in.fdflags & FDFLAGS_NONBLOCK) != 0;
+        boolean nonblocking = (in.fdflags & FDFLAGS_NONBLOCK) != 0 && !guestSpins;
         while (true) {
             if (nonblocking) {
                 if (!in.input.awaitReadable(0, TimeUnit.NANOSECONDS)) {

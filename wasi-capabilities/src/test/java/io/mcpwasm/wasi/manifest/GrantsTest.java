@@ -62,6 +62,12 @@ class GrantsTest {
         return Grants.resolve(m, p, events::add);
     }
 
+    /** Resolves with only this decision's events kept, for tests that resolve several times. */
+    private Grants resolveAnew(Manifest m, HostPolicy p) {
+        events.clear();
+        return resolve(m, p);
+    }
+
     private AuditEvent event(String capability, String target) {
         List<AuditEvent> found = events.stream()
                 .filter(e -> e.capability().equals(capability) && e.target().equals(target)).toList();
@@ -100,7 +106,8 @@ class GrantsTest {
                 "network":{"hosts":["https://api.example.com"]},
                 "clock":{"realtime":true}""");
         CapabilityDeniedException e = assertThrows(CapabilityDeniedException.class,
-                () -> resolve(m, HostPolicy.builder().allowNetwork("https://other.example.com").build()));
+                () -> resolve(m, HostPolicy.builder().allowNetwork("https://other.example.com")
+                        .withholdRealtimeClock().build()));
         assertEquals(4, e.denials().size(), e.getMessage());
         assertTrue(e.getMessage().contains("required mount /data is not bound"), e.getMessage());
         assertTrue(e.getMessage().contains("required secret 'token' is not supplied"), e.getMessage());
@@ -279,18 +286,25 @@ class GrantsTest {
     }
 
     @Test
-    void realtimeClockNeedsBothSides() {
+    void theRealTimeIsTheDefaultAndAPolicyCanWithholdIt() {
         Manifest wants = manifest("\"clock\":{\"realtime\":true}");
         Manifest doesNot = manifest("");
-        HostPolicy allows = HostPolicy.builder().allowRealtimeClock().build();
-        Grants g = resolve(wants, allows);
+        Grants g = resolve(wants, HostPolicy.denyAll());
         assertTrue(g.realtimeClock());
         assertEquals(Optional.empty(), g.wallClockStart());
         assertEquals(Decision.GRANTED, event("clock", "realtime").decision());
 
-        Grants fixed = resolve(doesNot, allows);
-        assertFalse(fixed.realtimeClock(), "nothing absent from the manifest is granted");
-        assertEquals(Optional.of(Instant.EPOCH), fixed.wallClockStart());
+        Grants unchanged = resolveAnew(doesNot, HostPolicy.denyAll());
+        assertTrue(unchanged.realtimeClock(), "a server without a manifest entry gets the real date too");
+        assertEquals(Decision.GRANTED, event("clock", "realtime").decision());
+        assertEquals("the real time (the default)", event("clock", "realtime").reason());
+
+        Grants withheld = resolveAnew(doesNot, HostPolicy.builder().withholdRealtimeClock().build());
+        assertFalse(withheld.realtimeClock());
+        assertEquals(Optional.of(Instant.EPOCH), withheld.wallClockStart());
+        assertTrue(event("clock", "realtime").reason().startsWith("withheld"), event("clock", "realtime").reason());
+        assertThrows(CapabilityDeniedException.class,
+                () -> resolve(wants, HostPolicy.builder().withholdRealtimeClock().build()));
 
         Instant t = Instant.parse("2026-01-02T03:04:05Z");
         assertEquals(Optional.of(t), resolve(doesNot, HostPolicy.builder().wallClockStart(t).build()).wallClockStart());
@@ -351,8 +365,32 @@ class GrantsTest {
         assertEquals(4L << 20, p.maxMessageBytes());
         assertEquals(64L << 20, p.maxFilesystemQuotaBytes());
         assertFalse(p.refuseOptional());
-        assertFalse(p.realtimeClock());
-        assertEquals(Instant.EPOCH, p.wallClockStart());
+        assertTrue(p.realtimeClock());
+        assertEquals(Optional.empty(), p.fixedClock());
+        assertEquals(Optional.empty(), p.clockOffset());
+    }
+
+    @Test
+    void fixedAndOffsetClocksAreAuditedAsSuchAndRefuseServersThatRequireTheRealTime() {
+        Manifest wants = manifest("\"clock\":{\"realtime\":true}");
+        Manifest doesNot = manifest("");
+        Instant t = Instant.parse("2030-05-06T07:08:09Z");
+        Grants fixed = resolveAnew(doesNot, HostPolicy.builder().fixedClock(t).build());
+        assertFalse(fixed.realtimeClock());
+        assertEquals(Optional.empty(), fixed.wallClockStart());
+        assertEquals(Decision.GRANTED, event("clock", "realtime").decision());
+        assertTrue(event("clock", "realtime").reason().contains("fixed clock for reproducible runs: starts at " + t),
+                event("clock", "realtime").reason());
+        Grants offset = resolveAnew(doesNot, HostPolicy.builder().realtimeClockOffset(Duration.ofDays(-3)).build());
+        assertFalse(offset.realtimeClock());
+        assertTrue(event("clock", "realtime").reason().contains("the real time shifted by PT-72H"),
+                event("clock", "realtime").reason());
+        CapabilityDeniedException e = assertThrows(CapabilityDeniedException.class,
+                () -> resolve(wants, HostPolicy.builder().fixedClock(t).build()));
+        assertEquals("clock", e.capability());
+        assertTrue(e.getMessage().contains("fixed clock"), e.getMessage());
+        assertTrue(HostPolicy.builder().fixedClock(t).allowRealtimeClock().build().realtimeClock(),
+                "allowRealtimeClock undoes a fixed clock");
     }
 
     private static <T extends Throwable> void assertMessage(Class<T> type, org.junit.jupiter.api.function.Executable ex,

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -152,6 +153,29 @@ class GrantsWasiHostTest {
         assertEquals("S:abc", line(lines, "S"));
         assertNotEquals("W:00", line(lines, "W:"), "the secret directory is read-only");
         long realtime = Long.parseUnsignedLong(line(lines, "C:").substring(2), 16);
-        assertTrue(realtime < TimeUnit.SECONDS.toNanos(60), "the default wall-clock start is the epoch: " + realtime);
+        assertTrue(realtime > TimeUnit.SECONDS.toNanos(Instant.parse("2020-01-01T00:00:00Z").getEpochSecond()),
+                "the real time by default, though the manifest does not ask: " + realtime);
+    }
+
+    @Test
+    void aPolicyCanWithholdShiftOrFixTheGuestsClock() throws IOException {
+        WasmModule module = probe();
+        Manifest manifest = Manifest.parse("{\"manifestVersion\": 1, \"name\": \"probe\"}");
+        long withheld = realtime(module, manifest, HostPolicy.builder().withholdRealtimeClock().build());
+        assertTrue(withheld < TimeUnit.SECONDS.toNanos(600), "withheld: starts at the epoch: " + withheld);
+
+        Instant fixed = Instant.parse("2030-05-06T07:08:09Z");
+        long f = realtime(module, manifest, HostPolicy.builder().fixedClock(fixed).build());
+        assertEquals(TimeUnit.SECONDS.toNanos(fixed.getEpochSecond()), f, "a fixed clock reads its start exactly");
+
+        long before = TimeUnit.SECONDS.toNanos(Instant.now().minus(Duration.ofDays(365)).getEpochSecond());
+        long shifted = realtime(module, manifest, HostPolicy.builder().realtimeClockOffset(Duration.ofDays(-365)).build());
+        long after = TimeUnit.SECONDS.toNanos(Instant.now().minus(Duration.ofDays(365)).getEpochSecond() + 1);
+        assertTrue(shifted >= before && shifted <= after, "a year back: " + shifted);
+    }
+
+    private long realtime(WasmModule module, Manifest manifest, HostPolicy policy) throws IOException {
+        List<String> lines = run(module, Grants.resolve(manifest, policy, events::add).wasiHostBuilder());
+        return Long.parseUnsignedLong(line(lines, "C:").substring(2), 16);
     }
 }
