@@ -25,10 +25,15 @@ final class Samples {
         throw new IllegalStateException("no samples/" + relative + " at or above " + Path.of("").toAbsolutePath());
     }
 
-    /** A runtime compiling into the module's target directory (reused between runs), recording audit events. */
+    /**
+     * A runtime recording audit events, compiling into the sample tests' cache directory
+     * ({@code samples/java-host/target/test-compile-cache}): the Go sample is compiled once per build, not once per
+     * module (entries are written atomically, so sharing is safe).
+     */
     static McpRuntime runtime(List<AuditEvent> audit) {
         AuditListener listener = audit::add;
-        return McpRuntime.builder().compileCache(Path.of("target/test-compile-cache")).auditListener(listener).build();
+        Path cache = sample("java-host").resolve("target/test-compile-cache");
+        return McpRuntime.builder().compileCache(cache).auditListener(listener).build();
     }
 
     static List<AuditEvent> auditLog() {
