@@ -34,7 +34,7 @@ public final class Main {
               mcpwasm run MODULE.wasm [policy flags] [--log FILE]
                   serves one wasm MCP server over stdin/stdout (for an MCP client's command/args)
               mcpwasm serve --config gateway.json [--http HOST:PORT] [--log FILE]
-                  serves the config's servers over Streamable HTTP, one endpoint each: /mcp/NAME
+                  serves the config's servers over Streamable HTTP, one endpoint each: /NAME/mcp
               mcpwasm inspect MODULE.wasm [policy flags] [--tools]
                   prints the module's manifest and what the policy would grant and refuse; --tools also starts it
                   under that policy and lists its tools
@@ -90,6 +90,7 @@ public final class Main {
                     yield new StdioGateway(realOut, policy.maxMessageBytes()).serve(module, policy,
                             PolicyFlags.callTimeout(module.manifest().orElse(null), policy), timer, stdin);
                 }
+                case "serve" -> HttpGateway.serve(runtime, GatewayConfig.load(a.config), a.http, timer);
                 case "inspect" -> Inspect.print(runtime, runtime.load(a.module), a.policy.build(), a.tools, realOut);
                 default -> throw new IllegalStateException(a.command);
             };
@@ -127,7 +128,7 @@ public final class Main {
         String command;
         Path module;
         Path config;
-        String http = "127.0.0.1:8080";
+        String http;
         Path log;
         boolean tools;
         final HostPolicy.Builder policy = HostPolicy.builder();
@@ -135,7 +136,7 @@ public final class Main {
         static Args parse(String[] args) {
             Args a = new Args();
             a.command = args[0];
-            if (!List.of("run", "inspect").contains(a.command)) {
+            if (!List.of("run", "serve", "inspect").contains(a.command)) {
                 throw new IllegalArgumentException("unknown command '" + a.command + "'");
             }
             Path cwd = Path.of("").toAbsolutePath();
