@@ -3,6 +3,7 @@ package io.mcpwasm.cli;
 import io.mcpwasm.McpModule;
 import io.mcpwasm.McpRuntime;
 import io.mcpwasm.McpServer;
+import io.mcpwasm.ServerFailedException;
 import io.mcpwasm.Tool;
 import io.mcpwasm.wasi.AuditEvent;
 import io.mcpwasm.wasi.CapabilityDeniedException;
@@ -50,10 +51,8 @@ final class Inspect {
             out.println("  the server would not start: " + e.getMessage());
             refused = true;
         }
-        if (tools) {
-            listTools(module, effective, policy, out);
-        }
-        return refused ? Main.REFUSED : Main.OK;
+        boolean listed = !tools || listTools(module, effective, policy, out);
+        return refused ? Main.REFUSED : listed ? Main.OK : Main.FAILED;
     }
 
     private static void describe(Manifest m, PrintStream out) {
@@ -67,7 +66,12 @@ final class Inspect {
         m.networkHosts().forEach(h -> out.println("  network " + h));
         m.env().forEach(e -> out.println("  env " + e));
         m.secrets().forEach(s -> out.println("  secret " + s.name() + " at " + s.guestPath()));
-        out.println("  limits " + m.limits());
+        Manifest.Limits l = m.limits();
+        out.println("  limits: memory " + l.memoryBytes().stream().mapToObj(Long::toString).findFirst().orElse("-")
+                + " bytes, call timeout " + l.callTimeout().map(d -> d.toMillis() + " ms").orElse("-")
+                + ", message " + l.maxMessageBytes().stream().mapToObj(Long::toString).findFirst().orElse("-")
+                + " bytes, file-system quota " + l.filesystemQuotaBytes().stream().mapToObj(Long::toString)
+                .findFirst().orElse("-") + " bytes (- : the policy's cap)");
         if (m.clock().realtime()) {
             out.println("  clock realtime");
         }
@@ -80,7 +84,8 @@ final class Inspect {
         return hint != null ? s + " (" + hint + ")" : s;
     }
 
-    private static void listTools(McpModule module, Manifest m, HostPolicy policy, PrintStream out) {
+    /** Starts the module and lists its tools; false when it could not be started. */
+    private static boolean listTools(McpModule module, Manifest m, HostPolicy policy, PrintStream out) {
         HostPolicy.Builder b = policy.toBuilder();
         List<Path> placeholders = new ArrayList<>();
         try {
@@ -101,9 +106,13 @@ final class Inspect {
                         out.println("    input " + t.inputSchema());
                     }
                 }
+                return true;
             } catch (CapabilityDeniedException e) {
                 out.println("tools: not listed, the server cannot start under this policy: " + e.getMessage());
+            } catch (ServerFailedException e) {
+                out.println("tools: not listed: " + e.getMessage());
             }
+            return false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -73,7 +73,7 @@ public final class Main {
             System.err.print(USAGE_TEXT);
             return USAGE;
         }
-        configureLogging(a.log);
+        configureLogging(a.log, a.command.equals("inspect") ? "warn" : "info");
         // Nothing but protocol messages may reach the real stdout: stray prints go to stderr.
         PrintStream realOut = new PrintStream(stdout, true, java.nio.charset.StandardCharsets.UTF_8);
         System.setOut(System.err);
@@ -114,8 +114,9 @@ public final class Main {
         }
     }
 
-    private static void configureLogging(Path logFile) {
+    private static void configureLogging(Path logFile, String level) {
         // slf4j-simple reads these when the first logger is made (no logger exists before this point).
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
         System.setProperty("org.slf4j.simpleLogger.logFile", logFile != null ? logFile.toString() : "System.err");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
