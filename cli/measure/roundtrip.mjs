@@ -1,7 +1,7 @@
 // Times MCP request round trips over Streamable HTTP: one session (initialize, notifications/initialized), then
-// WARMUP untimed and N timed sequential tools/call requests of TOOL. Prints one JSON line: percentiles in ms.
-// Usage: node roundtrip.mjs URL N WARMUP [TOOL]
-const [url, n = '500', warmup = '300', tool = 'test_simple_text'] = process.argv.slice(2);
+// untimed calls for WARMUP seconds and N timed sequential tools/call requests of TOOL. Prints one JSON line:
+// percentiles in ms. Usage: node roundtrip.mjs URL N WARMUP_SECONDS [TOOL]
+const [url, n = '500', warmup = '5', tool = 'test_simple_text'] = process.argv.slice(2);
 const base = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
 let session = null;
 let id = 0;
@@ -26,7 +26,8 @@ async function rpc(method, params, notification = false) {
 await rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'roundtrip', version: '1' } });
 await rpc('notifications/initialized', {}, true);
 const call = () => rpc('tools/call', { name: tool, arguments: {} });
-for (let i = 0; i < Number(warmup); i++) await call();
+const warmEnd = Date.now() + Number(warmup) * 1000;
+while (Date.now() < warmEnd) await call();
 const times = [];
 for (let i = 0; i < Number(n); i++) {
   const t = process.hrtime.bigint();

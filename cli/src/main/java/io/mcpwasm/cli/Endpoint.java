@@ -47,6 +47,7 @@ final class Endpoint {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final BlockingQueue<Pooled> pool = new LinkedBlockingQueue<>();
     private final int poolSize;
+    private final java.util.concurrent.ScheduledFuture<?> idleSweep;
 
     Endpoint(String name, McpModule module, HostPolicy policy, int poolSize, GatewayConfig config,
              ScheduledExecutorService timer) {
@@ -60,7 +61,8 @@ final class Endpoint {
         for (int i = 0; i < poolSize; i++) {
             pool.add(new Pooled());
         }
-        timer.scheduleAtFixedRate(this::expireIdle, 1, 1, TimeUnit.MINUTES);
+        long sweep = Math.max(100, Math.min(60_000, config.sessionIdle.toMillis() / 2));
+        this.idleSweep = timer.scheduleAtFixedRate(this::expireIdle, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     void handle(HttpExchange ex) throws IOException {
@@ -257,7 +259,7 @@ final class Endpoint {
         long idle = config.sessionIdle.toNanos();
         long now = System.nanoTime();
         sessions.values().removeIf(s -> {
-            if (now - s.lastUsedNanos > idle) {
+            if (now - s.lastUsedNanos > idle && !s.listening()) {
                 LOG.info("server '{}': session {} idle for {}; ended", name, s.id, config.sessionIdle);
                 s.close();
                 return true;
@@ -372,6 +374,7 @@ final class Endpoint {
     }
 
     void close() {
+        idleSweep.cancel(false);
         sessions.values().forEach(Session::close);
         sessions.clear();
         for (Pooled p : pool) {

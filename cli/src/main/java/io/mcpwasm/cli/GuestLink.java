@@ -127,6 +127,7 @@ final class GuestLink implements AutoCloseable {
     public void close() {
         pending.values().forEach(f -> f.cancel(false));
         pending.clear();
+        timedOut.clear();
         connection.close();
     }
 }

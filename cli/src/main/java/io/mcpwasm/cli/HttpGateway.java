@@ -49,6 +49,9 @@ final class HttpGateway implements AutoCloseable {
         }
         String host = address.substring(0, colon).replace("[", "").replace("]", "");
         int port = Integer.parseInt(address.substring(colon + 1));
+        // Without TCP_NODELAY, the small writes of an SSE answer (headers, event, last chunk) wait on the client's
+        // delayed ACK: about 40 ms per exchange. The JDK server reads this property when its first server is made.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress(host, port), 128);
         AtomicInteger n = new AtomicInteger();
         handlers = Executors.newCachedThreadPool(r -> {

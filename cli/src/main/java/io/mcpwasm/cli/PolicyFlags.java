@@ -137,26 +137,25 @@ final class PolicyFlags {
     }
 
     /**
-     * What would grant a refused capability: the flag to add, or why no flag can. The gateway prints it after every
-     * DENIED decision, at start and while a server runs; null for a refusal no flag can change (what the
-     * manifest does not declare is never granted).
+     * What would grant a refused capability: the flag to add, for the refusals a flag can change (a declared mount,
+     * variable, secret, network host or clock the policy does not grant). Null for the others: what the manifest
+     * does not declare is never granted, and an access refused while the server runs (outside a mount, a write to a
+     * read-only mount, a host outside the grant) is outside what any flag grants.
      */
     static String hint(AuditEvent e) {
-        if (e.reason().contains("not declared in the manifest")) {
+        String r = e.reason();
+        if (r.contains("not declared in the manifest")) {
             return null;
         }
         return switch (e.capability()) {
-            case "filesystem" -> e.target().startsWith("/")
-                    ? "grant with --mount " + e.target() + "=HOST_DIR (append :ro for read-only)"
-                    : "grant with --mount GUEST_PATH=HOST_DIR";
-            case "network" -> e.target().startsWith("fd ")
-                    ? "the server declares no network host; --allow-host grants only hosts its manifest declares"
-                    : "grant with --allow-host " + e.target();
-            case "env" -> "grant with --env " + e.target() + "=VALUE";
+            case "filesystem" -> r.contains("not bound by the host policy")
+                    ? "grant with --mount " + e.target() + "=HOST_DIR (append :ro for read-only)" : null;
+            case "network" -> r.contains("is not allowed by the host policy")
+                    ? "grant with --allow-host " + e.target() : null;
+            case "env" -> r.contains("sets no value") ? "grant with --env " + e.target() + "=VALUE" : null;
             case "secret" -> "grant with --secret " + e.target() + "=@FILE";
             case "clock" -> "grant with --allow-realtime-clock";
-            case "limit" -> "raise with --memory, --timeout or --max-message";
-            default -> "no flag grants it";
+            default -> null;
         };
     }
 }

@@ -70,6 +70,13 @@ final class Session implements GuestLink.Sink {
         }
     }
 
+    /** True while the client holds the session's GET stream open (the session is in use, not idle). */
+    boolean listening() {
+        synchronized (backlog) {
+            return getStream != null && getStream.isOpen();
+        }
+    }
+
     @Override
     public void fromGuest(String line, JsonNode message) {
         if (message == null || !message.isObject()) {

@@ -265,6 +265,28 @@ class HttpGatewayTest {
     }
 
     @Test
+    void sessionsBeyondMaxSessionsAreRefusedAndIdleSessionsEnd() throws Exception {
+        try (HttpGateway g = HttpGateway.start(runtime, GatewayConfig.parse(
+                "{\"maxSessions\": 1, \"sessionIdle\": \"1s\", \"servers\": {\"zig\": {\"module\": \"" + TestGuests.ZIG
+                        + "\"}}}", tmp), "127.0.0.1:0", timer)) {
+            URI u = URI.create("http://127.0.0.1:" + g.port() + "/zig/mcp");
+            HttpRequest init = HttpRequest.newBuilder(u).header("Accept", BOTH)
+                    .POST(HttpRequest.BodyPublishers.ofString(INIT)).build();
+            HttpResponse<String> first = http.send(init, HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, first.statusCode());
+            String session = first.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            HttpResponse<String> second = http.send(init, HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, second.statusCode());
+            assertTrue(second.body().contains("maxSessions"), second.body());
+            Thread.sleep(2_500); // idle for over 1 s: the sweep (every 0.5 s) ends it
+            HttpRequest call = HttpRequest.newBuilder(u).header("Accept", BOTH).header("Mcp-Session-Id", session)
+                    .POST(HttpRequest.BodyPublishers.ofString(sha256Call(1, "late"))).build();
+            assertEquals(404, http.send(call, HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(200, http.send(init, HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
+
+    @Test
     void aBearerTokenIsRequiredWhenConfigured() throws Exception {
         Path token = Files.writeString(tmp.resolve("token.txt"), "s3cret\n");
         try (HttpGateway g = HttpGateway.start(runtime, GatewayConfig.parse("""
