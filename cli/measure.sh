@@ -2,14 +2,14 @@
 # Scripted measurement: MCP request round trip (tools/call test_simple_text of the Go SDK's conformance server,
 # sequential, one session, over Streamable HTTP on 127.0.0.1) through `mcpwasm serve` running
 # cli/conformance/everything-server.wasm vs the same server built natively and run with -http (stateful and its
-# default stateless mode). Rounds alternate between the targets so machine load hits them alike; the first round
-# warms each target up for WARMUP seconds (the Go guest's large methods need over a minute of calls on 2 cores before
-# the JIT has compiled them; JIT-compiled code is shared by later sessions' instances), later rounds for 5 s.
+# default stateless mode). Rounds alternate between the targets so machine load hits them alike; the gateway's first
+# round warms it up for WARMUP seconds (the Go guest's large methods need minutes of calls on 2 cores before the JIT
+# has compiled them; JIT-compiled code is shared by later sessions' instances), every other round for 5 s.
 # Prints the percentiles and the gateway/native ratios of the medians.
 # Usage: cli/measure.sh [ROUNDS] [N] [WARMUP]   (after mvn -B verify and cli/verify.sh --install; needs Go)
 set -euo pipefail
 cli="$(cd "$(dirname "$0")" && pwd)"
-rounds="${1:-3}" n="${2:-500}" warmup="${3:-90}"
+rounds="${1:-3}" n="${2:-500}" warmup="${3:-150}"
 out="$cli/target/measure" && rm -rf "$out" && mkdir -p "$out"
 export PATH="$cli/target/verify-tools/node_modules/.bin:$PATH"
 pids=()
@@ -33,7 +33,7 @@ for r in $(seq "$rounds"); do
   for t in "gateway http://127.0.0.1:$gp/everything/mcp" "native-stateful http://127.0.0.1:$sp/mcp" \
            "native-stateless http://127.0.0.1:$lp/mcp"; do
     set -- $t
-    w=5; [ "$r" = 1 ] && w="$warmup"
+    w=5; [ "$r" = 1 ] && [ "$1" = gateway ] && w="$warmup"
     echo "$1 round $r $(timeout 900 node "$cli/measure/roundtrip.mjs" "$2" "$n" "$w")" | tee -a "$out/results.txt"
   done
 done
