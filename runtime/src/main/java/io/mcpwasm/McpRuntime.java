@@ -73,7 +73,7 @@ public final class McpRuntime implements AutoCloseable {
      * runtime (v3: classes found by the original module's digest, data segments merged in the stripped copy; then the
      * version of the {@link CodeReshaper} pass the classes were compiled from).
      */
-    static final String CACHE_LAYOUT = "v3-chicory-" + CHICORY_VERSION + "-reshape" + CodeReshaper.VERSION;
+    static final String CACHE_LAYOUT = "v3-chicory-" + CHICORY_VERSION + "-" + CodeReshaper.cacheTag();
 
     private static final Parser UNVALIDATED = Parser.builder().withValidation(false).build();
 

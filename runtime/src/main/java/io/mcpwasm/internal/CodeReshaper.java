@@ -26,12 +26,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything but the code section is copied byte for byte; function indices, types and exports are unchanged.
  * A module this pass does not understand (SIMD, threads, exception handling, GC types) is returned unchanged.
+ *
+ * <p>The system property {@code mcpwasm.codeReshaper=false} turns the pass off (to measure it, or to rule it out
+ * when diagnosing a guest); the compile cache keeps the two kinds of classes apart (see {@link #cacheTag()}).
  */
 public final class CodeReshaper {
     private static final Logger LOG = LoggerFactory.getLogger(CodeReshaper.class);
 
-    /** Part of the compile cache's layout: changes whenever the pass's output for some input changes. */
-    public static final int VERSION = 1;
+    /** Changes whenever the pass's output for some input changes. */
+    private static final int VERSION = 1;
+    private static final boolean ENABLED = !"false".equals(System.getProperty("mcpwasm.codeReshaper"));
 
     private static final int TYPE_SECTION = 1;
     private static final int FUNCTION_SECTION = 3;
@@ -40,8 +44,19 @@ public final class CodeReshaper {
 
     private CodeReshaper() {}
 
-    /** The rewritten module, or {@code wasm} itself when nothing was rewritten or the module is not understood. */
+    /** Part of the compile cache's layout: which pass (version, or none) made the code that was compiled. */
+    public static String cacheTag() {
+        return ENABLED ? "reshape" + VERSION : "noreshape";
+    }
+
+    /**
+     * The rewritten module, or {@code wasm} itself when nothing was rewritten, the module is not understood or the
+     * pass is turned off.
+     */
     public static byte[] reshape(byte[] wasm) {
+        if (!ENABLED) {
+            return wasm;
+        }
         try {
             byte[] out = new Run(wasm).run();
             return out != null ? out : wasm;
