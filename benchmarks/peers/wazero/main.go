@@ -3,6 +3,7 @@
 // over its stdin and stdout: the wazero row of the benchmarks.
 //
 //	wazero-peer -wasm x.wasm -lines dir -sample zig-tools [-mount /guest=/host[:ro]] [-seconds 5] [-starts 10]
+//	            [-cache dir]
 //
 // It prints one JSON object: the compile time, the warm start (a new instance of the compiled module up to the
 // answer to initialize), the trivial call's round trip and, for zig-tools, the sha256 of 1 MiB (min and median).
@@ -149,6 +150,7 @@ func main() {
 	sample := flag.String("sample", "", "sample name")
 	seconds := flag.Float64("seconds", 5, "seconds of calls (after as many of warm-up)")
 	starts := flag.Int("starts", 10, "warm starts to time")
+	cacheDir := flag.String("cache", "", "wazero's compilation cache directory (none when empty)")
 	var ms mounts
 	flag.Var(&ms, "mount", "/guest=/host[:ro], repeatable")
 	flag.Parse()
@@ -157,7 +159,15 @@ func main() {
 	if err != nil {
 		fail("%v", err)
 	}
-	r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler())
+	rc := wazero.NewRuntimeConfigCompiler()
+	if *cacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(*cacheDir)
+		if err != nil {
+			fail("cache: %v", err)
+		}
+		rc = rc.WithCompilationCache(cache)
+	}
+	r := wazero.NewRuntimeWithConfig(ctx, rc)
 	defer r.Close(ctx)
 	wasi_snapshot_preview1.MustInstantiate(ctx, r)
 	t0 := time.Now()
