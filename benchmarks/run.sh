@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark suite of issue 6 in one command:
 #
-#   benchmarks/run.sh [quick|full]        (default: quick, < 15 minutes on 2 shared cores)
+#   benchmarks/run.sh [quick|full|peers]  (default: quick, < 15 minutes on 2 shared cores; peers: only the peer
+#                                          comparison below, ~10 minutes)
 #
 # Builds what it needs (the Maven modules, offline when possible, which also compiles the samples at build time with
 # chicory-compiler-maven-plugin for the cold start mode "aot"; the native sample builds), fills the disk compile
@@ -10,9 +11,13 @@
 # calls, the go warm start, the compute call and the go cold start, the memory probe, and writes benchmarks/results/<UTC date>/:
 #   raw.json (every JMH result), memory.json, cold-phases.txt, profile.txt (JFR summaries), results.md (tables,
 #   ratios, targets, and notes.md of that directory when present), chart.png, run.log
+# The peer comparison (issue 15) builds the wazero driver (benchmarks/peers/wazero, Go module proxy) and installs the
+# wasmtime binding (PyPI) when missing, then runs each sample in a fresh JVM against wazero, wasmtime and the native
+# build in interleaved rounds (PeerCompare, fed the Java client's own lines by PeerLines) into peers-<sample>.json and
+# peers.md.
 set -euo pipefail
 mode="${1:-quick}"
-case "$mode" in quick|full) ;; *) echo "usage: $0 [quick|full]" >&2; exit 2 ;; esac
+case "$mode" in quick|full|peers) ;; *) echo "usage: $0 [quick|full|peers]" >&2; exit 2 ;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 out="benchmarks/results/$(date -u +%Y-%m-%d)"
@@ -38,10 +43,47 @@ deps="$(tr ':' '\n' < "$work/deps.txt" | grep -v '/io/mcpwasm/' | paste -sd: -)"
 cp="$root/$work/benchmarks-classes:$root/$work/runtime-classes:$root/$work/wasi-capabilities-classes:$deps"
 
 step "native builds of the samples"
-benchmarks/native/build.sh
+if [ "$mode" = peers ]; then
+  benchmarks/native/build.sh || echo "native builds incomplete: the peer comparison leaves those native rows out"
+else
+  benchmarks/native/build.sh
+fi
 
 step "disk compile cache"
 "$JAVA" -cp "$cp" -XX:-DontCompileHugeMethods io.mcpwasm.bench.PrimeCache
+
+peers() {
+  step "peer drivers (wazero via the Go module proxy, wasmtime via PyPI) and the JSON-RPC lines"
+  (cd benchmarks/peers/wazero && go build -trimpath -o "$root/$work/wazero-peer" .)
+  python3 -c 'import wasmtime' 2>/dev/null || python3 -m pip install --quiet 'wasmtime==50.0.1'
+  "$JAVA" -cp "$cp" -Dmcpwasm.root="$root" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    io.mcpwasm.bench.PeerLines "$work/lines"
+  local rounds=2 seconds=2 warm=20 goWarm=60
+  [ "$mode" = full ] && { rounds=5; seconds=5; warm=60; goWarm=240; }
+  for s in zig-tools rust-notes go-workspace; do
+    step "peers: $s (rounds of mcpwasm, wazero, wasmtime, native)"
+    local mounts=() pyMounts=() wasm="samples/$s/$s.wasm"
+    case $s in
+      rust-notes) mounts=(-mount "/notes={notes}"); pyMounts=(--mount "/notes={notes}") ;;
+      go-workspace) mounts=(-mount "/workspace=$root/samples/go-workspace/sample-docs:ro") ;;
+    esac
+    local wz="$root/$work/wazero-peer -wasm $wasm -lines $work/lines -sample $s -seconds $seconds -starts 10 -cache $root/$work/wazero-cache ${mounts[*]}"
+    local wt="python3 benchmarks/peers/wasmtime/peer.py --wasm $wasm --lines $work/lines --sample $s --seconds $seconds --starts 10 ${pyMounts[*]}"
+    local drivers=("$wz" "$wt")
+    # wasmtime's binding gives WASI stdin as a file only; the Go sample never reads its first line that way
+    [ "$s" = go-workspace ] && drivers=("$wz")
+    "$JAVA" -cp "$cp" -Dmcpwasm.root="$root" -Xss8m -Xmx2g -XX:-DontCompileHugeMethods \
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn io.mcpwasm.bench.PeerCompare "$s" "$out/peers-$s.json" \
+      "$rounds" "$seconds" "$([ "$s" = go-workspace ] && echo "$goWarm" || echo "$warm")" "${drivers[@]}" > /dev/null
+  done
+  "$JAVA" -cp "$cp" io.mcpwasm.bench.PeerTable "$out"
+}
+if [ "$mode" = peers ]; then
+  peers
+  cat /proc/loadavg > "$out/loadavg-end.txt"
+  step "done"
+  exit 0
+fi
 
 # jmh.ignoreLock: JMH runs of other users of this shared machine must not stop this one (results are noisier).
 jmh() { # jmh <name> <jmh args...>: one JMH run into $work/<name>.json
@@ -114,6 +156,8 @@ cat "$out/profile.txt"
 step "memory probe (-Xmx2g)"
 "$JAVA" -cp "$cp" -Dmcpwasm.root="$root" -Xmx2g -Xss8m -XX:-DontCompileHugeMethods \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn io.mcpwasm.bench.MemoryProbe "$out/memory.json" "${memArgs[@]}"
+
+peers
 
 step "report"
 "$JAVA" -cp "$cp" -Dmcpwasm.root="$root" io.mcpwasm.bench.Report "$out" "$mode" "$work"/*.json

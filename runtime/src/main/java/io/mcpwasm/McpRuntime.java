@@ -9,6 +9,7 @@ import io.mcpwasm.internal.CachedClasses;
 import io.mcpwasm.internal.CodeStripper;
 import io.mcpwasm.internal.DiskCompileCache;
 import io.mcpwasm.internal.GuestThreads;
+import io.mcpwasm.internal.CodeReshaper;
 import io.mcpwasm.internal.ModuleCompiler;
 import io.mcpwasm.internal.ModuleChecks;
 import io.mcpwasm.internal.WasmBounds;
@@ -72,10 +73,11 @@ public final class McpRuntime implements AutoCloseable {
             new java.util.concurrent.atomic.AtomicBoolean();
     static final String ENGINE_VERSION = engineVersion();
     /**
-     * The cache's subdirectory: entries are only valid for the engine (Endive) version that compiled them and the layout of this
-     * runtime (v3: classes found by the original module's digest, data segments merged in the stripped copy).
+     * The cache's subdirectory: entries are only valid for the engine (Endive) version that compiled them and the
+     * layout of this runtime (v3: classes found by the original module's digest, data segments merged in the stripped
+     * copy; then the version of the {@link CodeReshaper} pass the classes were compiled from).
      */
-    static final String CACHE_LAYOUT = "v3-endive-" + ENGINE_VERSION;
+    static final String CACHE_LAYOUT = "v3-endive-" + ENGINE_VERSION + "-" + CodeReshaper.cacheTag();
 
     private static final Parser UNVALIDATED = Parser.builder().withValidation(false).build();
 
@@ -346,11 +348,25 @@ public final class McpRuntime implements AutoCloseable {
         }
     }
 
-    private Loaded parseAndCompile(String source, String name, byte[] bytes, String sha256,
+    private Loaded parseAndCompile(String source, String name, byte[] original, String sha256,
                                    Future<CachedClasses> classes) {
-        WasmModule module = parse(source, bytes);
         if (interpretOnly) {
-            return new Loaded(module, null, "interpreter");
+            return new Loaded(parse(source, original), null, "interpreter");
+        }
+        // What is compiled (and cached, stripped) is the module after the CodeReshaper pass; a reshaped module that
+        // does not load is the pass's fault, and then the original is compiled (or rejected with its own error).
+        byte[] bytes = CodeReshaper.reshape(original);
+        WasmModule module;
+        try {
+            module = parse(source, bytes);
+        } catch (ModuleLoadException e) {
+            if (bytes == original) {
+                throw e;
+            }
+            module = parse(source, original);
+            LOG.warn("module {}: the code reshaper's copy is not valid ({}); compiling the original", source,
+                    e.getMessage());
+            bytes = original;
         }
         CachedClasses cached = classes != null ? await(classes) : null;
         if (cached != null) {
@@ -358,7 +374,8 @@ public final class McpRuntime implements AutoCloseable {
         }
         ModuleCompiler.Compiled compiled;
         try {
-            compiled = ModuleCompiler.compile(module, cache, name);
+            compiled = ModuleCompiler.compile(module, cache,
+                    sha256 != null ? classesKey(HexFormat.of().parseHex(sha256)) : null, name);
         } catch (RuntimeException | LinkageError | AssertionError e) { // LinkageError: generated classes refused
             throw new ModuleLoadException(source, "cannot compile: " + e, e);
         }

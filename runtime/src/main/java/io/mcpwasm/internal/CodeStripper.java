@@ -3,7 +3,6 @@ package io.mcpwasm.internal;
 import run.endive.wasm.WasmModule;
 import run.endive.wasm.types.DataSegment;
 import run.endive.wasm.types.PassiveDataSegment;
-import java.io.ByteArrayOutputStream;
 import java.util.Set;
 
 /**
@@ -22,8 +21,6 @@ import java.util.Set;
  * to compiling the stubs (see {@link ModuleCompiler#fromCache}).
  */
 public final class CodeStripper {
-    private static final int CODE_SECTION = 10;
-    private static final int IMPORT_SECTION = 2;
     private static final int DATA_SECTION = 11;
     /** A body with no locals whose only instruction is {@code unreachable}. */
     private static final byte[] STUB = {0x00, 0x00, 0x0b};
@@ -57,176 +54,80 @@ public final class CodeStripper {
     }
 
     private static final class Run {
-        private final byte[] in;
+        private final WasmBytes.Cursor c;
         private final Set<Integer> interpreted;
         private final DataImage data;
-        private int pos;
         private int importedFunctions;
 
         Run(byte[] in, Set<Integer> interpreted, DataImage data) {
-            this.in = in;
+            this.c = new WasmBytes.Cursor(in, WasmBytes.checkHeader(in));
             this.interpreted = interpreted;
             this.data = data;
         }
 
         byte[] run() {
-            if (in.length < 8 || in[0] != 0 || in[1] != 'a' || in[2] != 's' || in[3] != 'm') {
-                throw new IllegalArgumentException("not a wasm module");
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(in.length / 2);
-            out.write(in, 0, 8);
-            pos = 8;
-            while (pos < in.length) {
-                int id = in[pos++] & 0xff;
-                int size = (int) u32();
-                int start = pos;
+            byte[] in = c.in;
+            WasmBytes.Out out = new WasmBytes.Out(in.length / 2);
+            out.write(in, 0, c.pos);
+            while (c.pos < in.length) {
+                int id = c.u8();
+                int size = c.u32();
+                int start = c.pos;
                 int end = Math.addExact(start, size);
                 if (end > in.length) {
                     throw new IllegalArgumentException("section past the end");
                 }
-                if (id == IMPORT_SECTION) {
-                    countImportedFunctions(end);
+                if (id == WasmBytes.IMPORT_SECTION) {
+                    importedFunctions = c.importedFunctions(end, null);
                 }
-                byte[] merged = id == DATA_SECTION && data != null ? oneSegment(data) : null;
-                if (id == CODE_SECTION) {
-                    byte[] code = stripCode(end);
-                    out.write(CODE_SECTION);
-                    writeU32(out, code.length);
-                    out.write(code, 0, code.length);
-                } else if (merged != null) {
-                    out.write(DATA_SECTION);
-                    writeU32(out, merged.length);
-                    out.write(merged, 0, merged.length);
+                if (id == WasmBytes.CODE_SECTION) {
+                    out.section(id, stripCode(end));
+                } else if (id == DATA_SECTION && data != null) {
+                    out.section(id, oneSegment(data));
                 } else {
                     out.write(id);
-                    writeU32(out, size);
+                    out.u32(size);
                     out.write(in, start, size);
                 }
-                pos = end;
+                c.pos = end;
             }
             return out.toByteArray();
         }
 
         /** A data section whose one active segment writes the image. */
-        private static byte[] oneSegment(DataImage data) {
+        private static WasmBytes.Out oneSegment(DataImage data) {
             byte[] image = data.bytes();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(image.length + 16);
-            writeU32(out, 1);
-            writeU32(out, 0); // active, memory 0
+            WasmBytes.Out out = new WasmBytes.Out(image.length + 16);
+            out.u32(1);
+            out.u32(0); // active, memory 0
             out.write(0x41); // i32.const
-            writeS32(out, data.base());
+            out.s64(data.base());
             out.write(0x0b); // end
-            writeU32(out, image.length);
+            out.u32(image.length);
             out.write(image, 0, image.length);
-            return out.toByteArray();
+            return out;
         }
 
-        private void countImportedFunctions(int end) {
-            int count = (int) u32();
+        private WasmBytes.Out stripCode(int end) {
+            WasmBytes.Out code = new WasmBytes.Out(1024);
+            int count = c.u32();
+            code.u32(count);
             for (int i = 0; i < count; i++) {
-                skipName();
-                skipName();
-                int kind = in[pos++] & 0xff;
-                switch (kind) {
-                    case 0 -> {
-                        importedFunctions++;
-                        u32();
-                    }
-                    case 1 -> { // table: reftype + limits
-                        pos++;
-                        skipLimits();
-                    }
-                    case 2 -> skipLimits();
-                    case 3 -> pos += 2; // valtype + mutability
-                    case 4 -> { // tag: attribute + type index
-                        pos++;
-                        u32();
-                    }
-                    default -> throw new IllegalArgumentException("import kind " + kind);
-                }
-            }
-            if (pos != end) {
-                throw new IllegalArgumentException("import section size");
-            }
-        }
-
-        private byte[] stripCode(int end) {
-            ByteArrayOutputStream code = new ByteArrayOutputStream();
-            int count = (int) u32();
-            writeU32(code, count);
-            for (int i = 0; i < count; i++) {
-                int bodySize = (int) u32();
-                int bodyStart = pos;
-                pos = Math.addExact(pos, bodySize);
+                int bodySize = c.u32();
+                int bodyStart = c.pos;
+                c.skip(bodySize);
                 if (interpreted.contains(importedFunctions + i)) {
-                    writeU32(code, bodySize);
-                    code.write(in, bodyStart, bodySize);
+                    code.u32(bodySize);
+                    code.write(c.in, bodyStart, bodySize);
                 } else {
-                    writeU32(code, STUB.length);
+                    code.u32(STUB.length);
                     code.write(STUB, 0, STUB.length);
                 }
             }
-            if (pos != end) {
+            if (c.pos != end) {
                 throw new IllegalArgumentException("code section size");
             }
-            return code.toByteArray();
-        }
-
-        private void skipName() {
-            int len = (int) u32();
-            pos = Math.addExact(pos, len);
-        }
-
-        private void skipLimits() {
-            int flags = in[pos++] & 0xff;
-            u64();
-            if ((flags & 1) != 0) {
-                u64();
-            }
-        }
-
-        private long u32() {
-            long v = u64();
-            if (v > 0xffffffffL) {
-                throw new IllegalArgumentException("u32 too large");
-            }
-            return v;
-        }
-
-        private long u64() {
-            long result = 0;
-            int shift = 0;
-            while (true) {
-                byte b = in[pos++];
-                result |= (long) (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) {
-                    return result;
-                }
-                shift += 7;
-                if (shift > 63) {
-                    throw new IllegalArgumentException("LEB128 too long");
-                }
-            }
-        }
-
-        private static void writeS32(ByteArrayOutputStream out, int v) {
-            while (true) {
-                int b = v & 0x7f;
-                v >>= 7;
-                if ((v == 0 && (b & 0x40) == 0) || (v == -1 && (b & 0x40) != 0)) {
-                    out.write(b);
-                    return;
-                }
-                out.write(b | 0x80);
-            }
-        }
-
-        private static void writeU32(ByteArrayOutputStream out, long v) {
-            do {
-                int b = (int) (v & 0x7f);
-                v >>>= 7;
-                out.write(v != 0 ? b | 0x80 : b);
-            } while (v != 0);
+            return code;
         }
     }
 }

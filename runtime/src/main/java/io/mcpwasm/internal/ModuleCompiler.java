@@ -1,5 +1,6 @@
 package io.mcpwasm.internal;
 
+import run.endive.compiler.Cache;
 import run.endive.compiler.InterpreterFallback;
 import run.endive.compiler.MachineFactoryCompiler;
 import run.endive.runtime.Instance;
@@ -47,10 +48,12 @@ public final class ModuleCompiler {
      * Returns a machine factory for instances of exactly this {@code module} object.
      *
      * @param cache where compiled classes are kept between JVMs, or null
+     * @param key   the classes' key in {@code cache} (the module may be a rewritten copy whose own digest is not the
+     *              key), or null to neither read nor write the cache
      * @param name  used in log lines
      */
-    public static Compiled compile(WasmModule module, DiskCompileCache cache, String name) {
-        byte[] cached = cache != null && module.digest() != null ? cache.get(module.digest()) : null;
+    public static Compiled compile(WasmModule module, DiskCompileCache cache, String key, String name) {
+        byte[] cached = cache != null && key != null ? cache.get(key) : null;
         if (cached != null) {
             // Read (and checked) once here; the compiler gets exactly these bytes instead of reading them again.
             return new Compiled(fromCache(module, cached), Set.of(), false);
@@ -61,8 +64,8 @@ public final class ModuleCompiler {
             if (!interpreted.isEmpty()) {
                 builder.withInterpretedFunctions(interpreted);
             }
-            if (cache != null) {
-                builder.withCache(cache);
+            if (cache != null && key != null) {
+                builder.withCache(under(key, cache));
             }
             try {
                 Function<Instance, Machine> factory = builder.compile();
@@ -84,6 +87,21 @@ public final class ModuleCompiler {
                         name, index, functionName(module, index));
             }
         }
+    }
+
+    /** {@code cache} with every key the compiler asks for (its module's digest) replaced by {@code key}. */
+    private static Cache under(String key, DiskCompileCache cache) {
+        return new Cache() {
+            @Override
+            public byte[] get(String digest) {
+                return cache.get(key);
+            }
+
+            @Override
+            public void putIfAbsent(String digest, byte[] data) {
+                cache.putIfAbsent(key, data);
+            }
+        };
     }
 
     private static String functionName(WasmModule module, int index) {

@@ -21,7 +21,7 @@ class CachedClassesTest {
     void theFactoryRunsTheCompiledCodeOfItsModuleAndRefusesAnyOtherModuleObject(@TempDir Path dir) {
         DiskCompileCache cache = new DiskCompileCache(dir);
         WasmModule compiledFrom = Parser.parse(WASM);
-        ModuleCompiler.compile(compiledFrom, cache, "t");
+        ModuleCompiler.compile(compiledFrom, cache, compiledFrom.digest(), "t");
         byte[] jar = cache.read(compiledFrom.digest());
         assertNotNull(jar);
 

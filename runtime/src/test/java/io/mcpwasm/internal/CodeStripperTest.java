@@ -32,7 +32,7 @@ class CodeStripperTest {
         byte[] wasm = module();
         DiskCompileCache cache = new DiskCompileCache(dir);
         WasmModule original = Parser.parse(wasm);
-        ModuleCompiler.Compiled compiled = ModuleCompiler.compile(original, cache, "t");
+        ModuleCompiler.Compiled compiled = ModuleCompiler.compile(original, cache, original.digest(), "t");
         assertTrue(compiled.fresh());
         assertEquals(java.util.Set.of(2), compiled.interpreted(), "'big' (import 0, small 1, big 2) is interpreted");
 
@@ -69,8 +69,9 @@ class CodeStripperTest {
     void aModuleLoadedFromTheCacheDoesNotClaimToKnowItsInterpretedFunctions(@TempDir Path dir) {
         byte[] wasm = module();
         DiskCompileCache cache = new DiskCompileCache(dir);
-        ModuleCompiler.compile(Parser.parse(wasm), cache, "t");
-        ModuleCompiler.Compiled again = ModuleCompiler.compile(Parser.parse(wasm), cache, "t");
+        String key = Parser.parse(wasm).digest();
+        ModuleCompiler.compile(Parser.parse(wasm), cache, key, "t");
+        ModuleCompiler.Compiled again = ModuleCompiler.compile(Parser.parse(wasm), cache, key, "t");
         assertFalse(again.fresh(), "from the cache: the interpreted set is unknown, so nothing may be stripped");
     }
 
