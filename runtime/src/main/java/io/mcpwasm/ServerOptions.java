@@ -12,16 +12,24 @@ import java.util.Objects;
  * <p>Defaults: no automatic restart (a failed server stays {@link ServerState#FAILED}); restart backoff 200 ms
  * doubling to 30 s; an unresponsive guest (busy past {@code unresponsiveGrace} after a call timed out or was
  * cancelled) is interrupted and restarted whatever the restart setting, because it can serve nothing else;
- * grace 2 s; close grace 2 s; start timeout 30 s; no listeners; no host handlers, so roots, sampling and
- * elicitation requests from the server are answered with a JSON-RPC error.
+ * grace 2 s; close grace 2 s; start timeout 30 s; at most {@value #DEFAULT_MAX_QUEUED_INPUT_BYTES} bytes
+ * (16 MiB) of input queued for the guest and not yet read by it; no listeners; no host handlers, so roots, sampling
+ * and elicitation requests from the server are answered with a JSON-RPC error.
+ *
+ * <p>A guest that leaves its input unread for longer than its call timeout is unresponsive just like one that
+ * stays busy: it is interrupted and restarted.
  */
 public final class ServerOptions {
+    /** The default of {@link Builder#maxQueuedInputBytes(long)}: 16 MiB. */
+    public static final long DEFAULT_MAX_QUEUED_INPUT_BYTES = 16L << 20;
+
     private final boolean autoRestart;
     private final Duration restartBackoff;
     private final Duration maxRestartBackoff;
     private final Duration unresponsiveGrace;
     private final Duration closeGrace;
     private final Duration startTimeout;
+    private final long maxQueuedInputBytes;
     private final List<ServerListener> listeners;
     private final RootsHandler rootsHandler;
     private final SamplingHandler samplingHandler;
@@ -34,6 +42,7 @@ public final class ServerOptions {
         this.unresponsiveGrace = b.unresponsiveGrace;
         this.closeGrace = b.closeGrace;
         this.startTimeout = b.startTimeout;
+        this.maxQueuedInputBytes = b.maxQueuedInputBytes;
         this.listeners = List.copyOf(b.listeners);
         this.rootsHandler = b.rootsHandler;
         this.samplingHandler = b.samplingHandler;
@@ -55,6 +64,8 @@ public final class ServerOptions {
     public Duration unresponsiveGrace() { return unresponsiveGrace; }
     public Duration closeGrace() { return closeGrace; }
     public Duration startTimeout() { return startTimeout; }
+    /** The most input bytes queued for the guest and not yet read; see {@link Builder#maxQueuedInputBytes}. */
+    public long maxQueuedInputBytes() { return maxQueuedInputBytes; }
     public List<ServerListener> listeners() { return listeners; }
     public RootsHandler rootsHandler() { return rootsHandler; }
     public SamplingHandler samplingHandler() { return samplingHandler; }
@@ -68,6 +79,7 @@ public final class ServerOptions {
         private Duration unresponsiveGrace = Duration.ofSeconds(2);
         private Duration closeGrace = Duration.ofSeconds(2);
         private Duration startTimeout = Duration.ofSeconds(30);
+        private long maxQueuedInputBytes = DEFAULT_MAX_QUEUED_INPUT_BYTES;
         private final List<ServerListener> listeners = new ArrayList<>();
         private RootsHandler rootsHandler;
         private SamplingHandler samplingHandler;
@@ -101,6 +113,19 @@ public final class ServerOptions {
         /** The most that starting (instantiating and the MCP handshake) may take. */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = positive(timeout, "startTimeout");
+            return this;
+        }
+
+        /**
+         * The most bytes of input (requests, notifications, answers) queued for the guest and not yet read by it.
+         * A call whose request would queue more fails at once with {@link InputQueueFullException} instead of
+         * waiting behind a guest that does not read. Default {@value ServerOptions#DEFAULT_MAX_QUEUED_INPUT_BYTES}.
+         */
+        public Builder maxQueuedInputBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxQueuedInputBytes must be positive, was " + bytes);
+            }
+            this.maxQueuedInputBytes = bytes;
             return this;
         }
 

@@ -14,15 +14,25 @@ import org.slf4j.event.Level;
  * The notifications the server sends: log messages (to the logger {@code mcpwasm.server.<name>}), progress of
  * pending calls, list changes, resource updates, and cancellation of its own requests. Called on the guest thread;
  * never blocks; user code (listeners) runs on the event executor, in the order the server sent the notifications.
+ *
+ * <p>A guest may send any of them at any rate, so each costs bounded work: log messages past
+ * {@link #MAX_LOG_MESSAGES_PER_SECOND} are dropped; progress and resource updates are dropped while
+ * {@link JsonRpcChannel#MAX_QUEUED_EVENTS} events wait for the event executor; list changes coalesce
+ * ({@link ListCache#refresh()}). Drops are counted and reported in a rate-limited warning.
  */
 final class Notifications {
     private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
+    /** How many of the server's log messages are logged per second; the rest are counted and dropped. */
+    static final int MAX_LOG_MESSAGES_PER_SECOND = 100;
 
     private final JsonRpcChannel channel;
     private final List<ServerListener> listeners;
     private final ServerLists lists;
     private final HostRequests hostRequests;
     private final Logger serverLog;
+    private final FloodGuard logGuard;
+    private final FloodGuard progressGuard;
+    private final FloodGuard updatedGuard;
 
     Notifications(JsonRpcChannel channel, List<ServerListener> listeners, ServerLists lists,
             HostRequests hostRequests) {
@@ -31,6 +41,9 @@ final class Notifications {
         this.lists = lists;
         this.hostRequests = hostRequests;
         this.serverLog = LoggerFactory.getLogger("mcpwasm.server." + channel.serverName());
+        this.logGuard = new FloodGuard(channel.serverName(), "log messages", MAX_LOG_MESSAGES_PER_SECOND);
+        this.progressGuard = new FloodGuard(channel.serverName(), "progress notifications", 0);
+        this.updatedGuard = new FloodGuard(channel.serverName(), "resources/updated notifications", 0);
     }
 
     void onNotification(String method, JsonNode params) {
@@ -53,8 +66,9 @@ final class Notifications {
                 break;
             case "notifications/resources/updated": {
                 String uri = p.path("uri").asText(null);
-                if (uri != null) {
-                    channel.inOrder(() -> listeners.forEach(l -> safely(() -> l.resourceUpdated(uri))));
+                if (uri != null && !channel.inOrderIfRoom(
+                        () -> listeners.forEach(l -> safely(() -> l.resourceUpdated(uri))))) {
+                    updatedGuard.drop();
                 }
                 break;
             }
@@ -68,7 +82,7 @@ final class Notifications {
 
     private void logServerMessage(JsonNode p) {
         Level level = levelOf(p.path("level").asText("info"));
-        if (!serverLog.isEnabledForLevel(level)) {
+        if (!serverLog.isEnabledForLevel(level) || !logGuard.admit()) {
             return;
         }
         JsonNode data = p.get("data");
@@ -113,7 +127,9 @@ final class Notifications {
         JsonNode t = p.get("total");
         Double total = t != null && t.isNumber() ? t.asDouble() : null;
         String message = p.path("message").isTextual() ? p.get("message").asText() : null;
-        channel.inOrder(() -> safely(() -> l.onProgress(progress, total, message)));
+        if (!channel.inOrderIfRoom(() -> safely(() -> l.onProgress(progress, total, message)))) {
+            progressGuard.drop();
+        }
     }
 
     private void safely(Runnable r) {
