@@ -297,6 +297,8 @@ func flood(id *json.RawMessage, kind string, count int, token any) {
 		case "sampling":
 			writeRaw([]byte(`{"jsonrpc":"2.0","id":"flood-` + n + `","method":"sampling/createMessage",` +
 				`"params":{"messages":[],"maxTokens":1}}`))
+		case "stderr":
+			os.Stderr.Write([]byte("flood-stderr " + n + "\n"))
 		case "error_no_id":
 			writeRaw([]byte(`{"jsonrpc":"2.0","id":null,"error":{"code":-1,"message":"flood"}}`))
 		}

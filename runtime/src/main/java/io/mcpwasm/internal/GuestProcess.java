@@ -10,6 +10,7 @@ import run.endive.wasm.WasmModule;
 import run.endive.wasm.types.MemoryLimits;
 import io.mcpwasm.FailureKind;
 import io.mcpwasm.InputQueueFullException;
+import io.mcpwasm.internal.protocol.FloodGuard;
 import io.mcpwasm.wasi.GuestExitException;
 import run.endive.runtime.ImportValues;
 import io.mcpwasm.wasi.Grants;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class GuestProcess {
     private static final Logger LOG = LoggerFactory.getLogger(GuestProcess.class);
     private static final int MAX_STDERR_LINE = 16 * 1024;
+    /** How many of the guest's stderr lines are logged per second; the rest are counted and dropped. */
+    private static final int MAX_STDERR_LINES_PER_SECOND = 100;
     private static final String HTTP_MODULE = "mcpwasm_http_v1";
 
     /** How and why the guest stopped. {@code kind} is null for a clean exit (code 0 after stdin closed). */
@@ -82,9 +85,16 @@ public final class GuestProcess {
                     "wrote a message over the limit of " + maxMessageBytes + " bytes", null);
             throw new HostAbort();
         });
-        LineSplitter stderr = new LineSplitter(MAX_STDERR_LINE,
-                (b, off, len) -> guestLog.info("{}", new String(b, off, len, StandardCharsets.UTF_8)),
-                (b, off, len) -> guestLog.info("{}...", new String(b, off, len, StandardCharsets.UTF_8)));
+        FloodGuard stderrGuard = new FloodGuard(name, "stderr lines", MAX_STDERR_LINES_PER_SECOND);
+        LineSplitter stderr = new LineSplitter(MAX_STDERR_LINE, (b, off, len) -> {
+            if (stderrGuard.admit()) {
+                guestLog.info("{}", new String(b, off, len, StandardCharsets.UTF_8));
+            }
+        }, (b, off, len) -> {
+            if (stderrGuard.admit()) {
+                guestLog.info("{}...", new String(b, off, len, StandardCharsets.UTF_8));
+            }
+        });
         this.thread = threads.newThread("mcpwasm-" + name, () -> run(module, machineFactory, dataImage, memoryCapPages,
                 grants, stdout, stderr, onExit));
     }

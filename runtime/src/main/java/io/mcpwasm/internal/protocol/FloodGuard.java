@@ -7,9 +7,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Bounds the host work one kind of guest message may cause: at most {@code perSecond} are admitted per second
  * (a token bucket holding one second's worth), and whatever is dropped, here or by the caller (a full queue), is
- * counted and reported in a warning at most once per {@link #WARN_INTERVAL_NANOS}. Thread-safe.
+ * counted and reported in a warning at most once per {@link #WARN_INTERVAL_NANOS}. Thread-safe. Used for every
+ * kind of guest output that would otherwise cost the host work (or log lines) at the guest's rate.
  */
-final class FloodGuard {
+public final class FloodGuard {
     static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final Logger LOG = LoggerFactory.getLogger(FloodGuard.class);
 
@@ -25,10 +26,11 @@ final class FloodGuard {
     private boolean warned;
 
     /**
+     * @param serverName the guest's server, named in the warning
      * @param what what is dropped, plural, for the warning ("log messages")
      * @param perSecond how many are admitted per second; 0 admits all (only {@link #drop()} counts)
      */
-    FloodGuard(String serverName, String what, int perSecond) {
+    public FloodGuard(String serverName, String what, int perSecond) {
         this.serverName = serverName;
         this.what = what;
         this.perNano = perSecond / 1e9;
@@ -38,7 +40,7 @@ final class FloodGuard {
     }
 
     /** @return true when one more is admitted now; otherwise it is counted as dropped */
-    boolean admit() {
+    public boolean admit() {
         if (capacity == 0) {
             return true;
         }
@@ -56,7 +58,7 @@ final class FloodGuard {
     }
 
     /** Counts one dropped message and warns when the last warning is old enough. */
-    void drop() {
+    public void drop() {
         long report;
         synchronized (this) {
             dropped++;
@@ -75,7 +77,7 @@ final class FloodGuard {
     }
 
     /** @return how many were dropped in all */
-    synchronized long dropped() {
+    public synchronized long dropped() {
         return dropped;
     }
 }

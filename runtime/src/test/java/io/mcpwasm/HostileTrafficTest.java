@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * sends, however fast, costs the host bounded memory and work; a guest that stops reading its input is noticed
  * and restarted, and the input waiting for it is bounded and released.
  */
-class HostileGuestTest {
+class HostileTrafficTest {
     static McpRuntime runtime;
     static McpModule module;
     static final ObjectMapper JSON = new ObjectMapper();
@@ -139,7 +139,7 @@ class HostileGuestTest {
     }
 
     @Test
-    void aLogFloodIsRateLimited() throws Exception {
+    void logStderrAndWarningFloodsAreRateLimited() throws Exception {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int flood = 10_000;
@@ -150,6 +150,7 @@ class HostileGuestTest {
             try {
                 server.call("flood", Map.of("kind", "log", "count", flood), LONG);
                 server.call("flood", Map.of("kind", "error_no_id", "count", flood), LONG);
+                server.call("flood", Map.of("kind", "stderr", "count", flood), LONG);
             } finally {
                 elapsed = System.nanoTime() - start;
                 System.setErr(err);
@@ -159,10 +160,12 @@ class HostileGuestTest {
         String log = captured.toString(StandardCharsets.UTF_8);
         long logged = log.lines().filter(l -> l.contains("[flood] flood ")).count();
         long warned = log.lines().filter(l -> l.contains("reported an error without a request id")).count();
+        long stderr = log.lines().filter(l -> l.contains("flood-stderr ")).count();
         // at most 100 log messages and 10 warnings a second, each with a burst of one second's worth
         assertTrue(logged > 0 && logged <= 100 * (seconds + 1), logged + " log lines in " + seconds + " s");
         assertTrue(warned > 0 && warned <= 10 * (seconds + 1), warned + " warnings in " + seconds + " s");
-        assertTrue(logged < flood && warned < flood);
+        assertTrue(stderr > 0 && stderr <= 100 * (seconds + 1), stderr + " stderr lines in " + seconds + " s");
+        assertTrue(logged < flood && warned < flood && stderr < flood);
         assertTrue(log.contains("faster than the host takes them: dropped"), "the drops are reported");
     }
 
