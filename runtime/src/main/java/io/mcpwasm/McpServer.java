@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -307,7 +308,7 @@ public final class McpServer implements AutoCloseable {
         Duration callTimeout = grants.limits().callTimeout();
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
                 Math.min(callTimeout.toNanos() / 4, TimeUnit.SECONDS.toNanos(1)));
-        gen.inputWatch = runtime.timer().scheduleWithFixedDelay(() -> {
+        Runnable check = () -> {
             synchronized (lock) {
                 if (gen != current || gen.failed || state == ServerState.CLOSED) {
                     ScheduledFuture<?> w = gen.inputWatch;
@@ -323,7 +324,12 @@ public final class McpServer implements AutoCloseable {
                         + TimeUnit.NANOSECONDS.toMillis(unread) + " ms, longer than its call timeout of "
                         + callTimeout.toMillis() + " ms", null);
             }
-        }, period, period, TimeUnit.NANOSECONDS);
+        };
+        try {
+            gen.inputWatch = runtime.timer().scheduleWithFixedDelay(check, period, period, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("server '{}': the runtime is closing; its input is not watched", name);
+        }
     }
 
     /** @return the bytes queued for the current guest and not yet read by it (for tests) */

@@ -20,7 +20,6 @@ public final class FloodGuard {
     private final double capacity;
     private double tokens;
     private long refilledAt;
-    private long dropped;
     private long droppedSinceWarning;
     private long warnedAt;
     private boolean warned;
@@ -61,7 +60,6 @@ public final class FloodGuard {
     public void drop() {
         long report;
         synchronized (this) {
-            dropped++;
             droppedSinceWarning++;
             long now = System.nanoTime();
             if (warned && now - warnedAt < WARN_INTERVAL_NANOS) {
@@ -74,10 +72,5 @@ public final class FloodGuard {
         }
         LOG.warn("MCP server '{}' sends {} faster than the host takes them: dropped {} (more are reported at most "
                 + "every {} s)", serverName, what, report, TimeUnit.NANOSECONDS.toSeconds(WARN_INTERVAL_NANOS));
-    }
-
-    /** @return how many were dropped in all */
-    public synchronized long dropped() {
-        return dropped;
     }
 }

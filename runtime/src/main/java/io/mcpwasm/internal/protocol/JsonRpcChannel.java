@@ -119,11 +119,6 @@ final class JsonRpcChannel {
         return pending.get(id);
     }
 
-    /** @return how many requests await their response */
-    int pendingCount() {
-        return pending.size();
-    }
-
     // ------------------------------------------------------------------------------------------ lifecycle
 
     /** Fails every pending and later call with {@code cause}; the first cause wins. */
