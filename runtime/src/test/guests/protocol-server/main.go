@@ -1,7 +1,9 @@
 // protocol-server is an MCP server for mcpwasm's runtime tests. It speaks MCP over stdio with a hand-written
 // JSON-RPC loop (standard library only) so that each test can make it do exactly one thing: page its lists,
 // return every content type, report progress, change its tool list, ask the client for roots, stay busy,
-// ignore a cancelled call, or break the protocol on purpose.
+// ignore a cancelled call, or break the protocol on purpose. Hidden tools (not listed) act as a hostile guest:
+// "flood" sends one kind of message many times, "stop_reading" answers and then never reads its stdin again
+// (its main goroutine sleeps, so the guest waits in poll_oneoff on a clock), "counts" tells what it received.
 //
 // Environment (granted through the manifest + host policy):
 //   MCP_TEST_REVISION=2026-07-28  answer server/discover and refuse initialize (a stateless-revision server);
@@ -14,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -41,7 +44,12 @@ var (
 	waiting   = map[string]chan struct{}{}
 	pending   = map[string]chan message{}
 	nextOut   = 0
-	modern    = os.Getenv("MCP_TEST_REVISION") == "2026-07-28"
+	// what the hostile tools count
+	toolsLists    = 0
+	floodAnswered = 0
+	floodRefused  = 0
+	floodsDone    = 0
+	modern        = os.Getenv("MCP_TEST_REVISION") == "2026-07-28"
 )
 
 func writeRaw(line []byte) {
@@ -249,6 +257,14 @@ func handleCall(id *json.RawMessage, p callParams) {
 		reply(id, toolResult(text("written")))
 	case "env":
 		reply(id, toolResult(text(strings.Join(os.Environ(), "\n"))))
+	case "flood":
+		flood(id, fmt.Sprint(args["kind"]), int(num(args, "count", 1000)), p.Meta["progressToken"])
+	case "counts":
+		stateMu.Lock()
+		c := map[string]int{"toolsList": toolsLists, "answered": floodAnswered, "refused": floodRefused,
+			"floodsDone": floodsDone}
+		stateMu.Unlock()
+		reply(id, toolResult(text(string(mustJSON(c)))))
 	default:
 		for _, n := range allTools() {
 			if n == p.Name {
@@ -258,6 +274,39 @@ func handleCall(id *json.RawMessage, p callParams) {
 		}
 		replyError(id, -32602, "unknown tool: "+p.Name)
 	}
+}
+
+// flood writes count messages of one kind as fast as it can (prebuilt lines, no encoder in the loop), then counts
+// the flood as done and answers the call. Writes return only once the host has handled the line.
+func flood(id *json.RawMessage, kind string, count int, token any) {
+	tok := string(mustJSON(token))
+	for i := 0; i < count; i++ {
+		n := strconv.Itoa(i)
+		switch kind {
+		case "tools", "prompts", "resources":
+			writeRaw([]byte(`{"jsonrpc":"2.0","method":"notifications/` + kind + `/list_changed"}`))
+		case "progress":
+			writeRaw([]byte(`{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":` + tok +
+				`,"progress":` + n + `}}`))
+		case "log":
+			writeRaw([]byte(`{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"warning",` +
+				`"logger":"flood","data":"flood ` + n + `"}}`))
+		case "updated":
+			writeRaw([]byte(`{"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"test://text/` +
+				n + `"}}`))
+		case "sampling":
+			writeRaw([]byte(`{"jsonrpc":"2.0","id":"flood-` + n + `","method":"sampling/createMessage",` +
+				`"params":{"messages":[],"maxTokens":1}}`))
+		case "stderr":
+			os.Stderr.Write([]byte("flood-stderr " + n + "\n"))
+		case "error_no_id":
+			writeRaw([]byte(`{"jsonrpc":"2.0","id":null,"error":{"code":-1,"message":"flood"}}`))
+		}
+	}
+	stateMu.Lock()
+	floodsDone++
+	stateMu.Unlock()
+	reply(id, toolResult(text(fmt.Sprintf("flooded %d %s", count, kind))))
 }
 
 func capabilities() map[string]any {
@@ -276,6 +325,13 @@ func handle(m message) {
 		stateMu.Lock()
 		ch := pending[key]
 		delete(pending, key)
+		if strings.HasPrefix(key, "flood-") {
+			if m.Error != nil {
+				floodRefused++
+			} else {
+				floodAnswered++
+			}
+		}
 		stateMu.Unlock()
 		if ch != nil {
 			ch <- m
@@ -328,6 +384,9 @@ func handle(m message) {
 	case "ping":
 		reply(m.ID, map[string]any{})
 	case "tools/list":
+		stateMu.Lock()
+		toolsLists++
+		stateMu.Unlock()
 		names := allTools()
 		items, next := page(names, p.Cursor, 4)
 		defs := []any{}
@@ -397,6 +456,10 @@ func main() {
 		if err := json.Unmarshal(line, &m); err != nil {
 			replyError(nil, -32700, "parse error")
 			continue
+		}
+		if m.Method == "tools/call" && strings.Contains(string(m.Params), `"name":"stop_reading"`) {
+			reply(m.ID, toolResult(text("no longer reading")))
+			time.Sleep(24 * time.Hour) // the guest now waits on a clock, with its input unread
 		}
 		// Requests run concurrently so that answers can come back out of order.
 		go handle(m)

@@ -40,7 +40,7 @@ public final class GuestConnection implements AutoCloseable {
         McpRuntime runtime = module.runtime();
         SerialExecutor inbound = new SerialExecutor(runtime.events());
         GuestProcess process = new GuestProcess(module.name(), module.wasmModule(), module.machineFactory(), module.dataImage(),
-                runtime.guestThreads(), grants, options.args(),
+                runtime.guestThreads(), grants, options.args(), options.maxQueuedInputBytes(),
                 (b, off, len) -> {
                     String line = new String(b, off, len, StandardCharsets.UTF_8);
                     inbound.execute(() -> onMessage.accept(line));
@@ -61,7 +61,12 @@ public final class GuestConnection implements AutoCloseable {
         return name;
     }
 
-    /** Sends one JSON-RPC message; it must not contain a newline (JSON text never needs one). */
+    /**
+     * Sends one JSON-RPC message; it must not contain a newline (JSON text never needs one).
+     *
+     * @throws InputQueueFullException when the guest's unread input would exceed
+     *     {@link ServerOptions#maxQueuedInputBytes()}
+     */
     public void send(String jsonMessage) {
         Objects.requireNonNull(jsonMessage, "jsonMessage");
         if (jsonMessage.indexOf('\n') >= 0) {

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * when automatic restart is on); every pending call then fails with a {@link ServerFailedException} naming the
  * cause. Other servers are not affected. A call that outlives its timeout fails with {@link CallTimeoutException};
  * if the guest then stays busy past {@link ServerOptions#unresponsiveGrace()} its thread is interrupted and the
- * server restarted.
+ * server restarted. So is a guest that leaves its input unread for longer than its call timeout (one that sleeps
+ * or waits for something else while requests queue). Input queued for a guest is bounded
+ * ({@link ServerOptions#maxQueuedInputBytes()}); past it a call fails at once with {@link InputQueueFullException}.
  */
 public final class McpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(McpServer.class);
@@ -56,6 +60,7 @@ public final class McpServer implements AutoCloseable {
         GuestProcess process;
         McpSession session;
         volatile ServerInfo info;
+        volatile ScheduledFuture<?> inputWatch;
 
         Generation(int number) {
             this.number = number;
@@ -223,6 +228,7 @@ public final class McpServer implements AutoCloseable {
         runtime.unregister(this);
         if (g != null && g.process != null) {
             g.process.stop(options.closeGrace());
+            g.process.releaseInput(); // even if the guest was left to end: what it did not read is dropped now
             if (g.session != null) {
                 g.session.fail(new ServerFailedException(name, FailureKind.CLOSED, "closed", null));
             }
@@ -300,6 +306,7 @@ public final class McpServer implements AutoCloseable {
         gen.process = new GuestProcess(name, module.wasmModule(), module.machineFactory(), module.dataImage(),
                 runtime.guestThreads(),
                 grants, options.args(),
+                options.maxQueuedInputBytes(),
                 (b, off, len) -> session.onMessage(b, off, len),
                 exit -> onExit(gen, exit));
         gen.process.start();
@@ -331,6 +338,48 @@ public final class McpServer implements AutoCloseable {
             }
         }
         LOG.info("server '{}' ready (protocol {}, instance {})", name, gen.info.protocolVersion(), gen.number);
+        watchInput(gen);
+    }
+
+    /**
+     * While the generation is current: a guest whose queued input has waited unread for longer than the call
+     * timeout is unresponsive (it may be sleeping or waiting on a clock, where the busy check cannot see it).
+     */
+    private void watchInput(Generation gen) {
+        Duration callTimeout = grants.limits().callTimeout();
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
+                Math.min(callTimeout.toNanos() / 4, TimeUnit.SECONDS.toNanos(1)));
+        Runnable check = () -> {
+            synchronized (lock) {
+                if (gen != current || gen.failed || state == ServerState.CLOSED) {
+                    ScheduledFuture<?> w = gen.inputWatch;
+                    if (w != null) {
+                        w.cancel(false);
+                    }
+                    return;
+                }
+            }
+            long unread = gen.process.unreadInputNanos();
+            if (unread > callTimeout.toNanos()) {
+                gen.process.abort(FailureKind.UNRESPONSIVE, "left its input unread for "
+                        + TimeUnit.NANOSECONDS.toMillis(unread) + " ms, longer than its call timeout of "
+                        + callTimeout.toMillis() + " ms", null);
+            }
+        };
+        try {
+            gen.inputWatch = runtime.timer().scheduleWithFixedDelay(check, period, period, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("server '{}': the runtime is closing; its input is not watched", name);
+        }
+    }
+
+    /** @return the bytes queued for the current guest and not yet read by it (for tests) */
+    long queuedInputBytes() {
+        Generation g;
+        synchronized (lock) {
+            g = current;
+        }
+        return g == null || g.process == null ? 0 : g.process.queuedInputBytes();
     }
 
     /** Called once on the guest thread when a generation's guest has stopped. */

@@ -14,9 +14,13 @@ import java.util.Objects;
  * <p>Defaults: no automatic restart (a failed server stays {@link ServerState#FAILED}); restart backoff 200 ms
  * doubling to 30 s; an unresponsive guest (busy past {@code unresponsiveGrace} after a call timed out or was
  * cancelled) is interrupted and restarted whatever the restart setting, because it can serve nothing else;
- * grace 2 s; close grace 2 s; start timeout 30 s; no listeners; no host handlers, so roots, sampling and
- * elicitation requests from the server are answered with a JSON-RPC error; protocol revisions
+ * grace 2 s; close grace 2 s; start timeout 30 s; at most {@value #DEFAULT_MAX_QUEUED_INPUT_BYTES} bytes
+ * (16 MiB) of input queued for the guest and not yet read by it; no listeners; no host handlers, so roots,
+ * sampling and elicitation requests from the server are answered with a JSON-RPC error; protocol revisions
  * {@link #DEFAULT_PROTOCOL_VERSIONS}.
+ *
+ * <p>A guest that leaves its input unread for longer than its call timeout is unresponsive just like one that
+ * stays busy: it is interrupted and restarted.
  */
 public final class ServerOptions {
     /** Every MCP protocol revision this runtime speaks, newest first. */
@@ -35,6 +39,8 @@ public final class ServerOptions {
      */
     public static final List<String> DEFAULT_PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18",
             "2025-03-26", "2024-11-05", "2026-07-28");
+    /** The default of {@link Builder#maxQueuedInputBytes(long)}: 16 MiB. */
+    public static final long DEFAULT_MAX_QUEUED_INPUT_BYTES = 16L << 20;
 
     private final boolean autoRestart;
     private final Duration restartBackoff;
@@ -42,6 +48,7 @@ public final class ServerOptions {
     private final Duration unresponsiveGrace;
     private final Duration closeGrace;
     private final Duration startTimeout;
+    private final long maxQueuedInputBytes;
     private final List<ServerListener> listeners;
     private final RootsHandler rootsHandler;
     private final SamplingHandler samplingHandler;
@@ -56,6 +63,7 @@ public final class ServerOptions {
         this.unresponsiveGrace = b.unresponsiveGrace;
         this.closeGrace = b.closeGrace;
         this.startTimeout = b.startTimeout;
+        this.maxQueuedInputBytes = b.maxQueuedInputBytes;
         this.listeners = List.copyOf(b.listeners);
         this.rootsHandler = b.rootsHandler;
         this.samplingHandler = b.samplingHandler;
@@ -79,6 +87,8 @@ public final class ServerOptions {
     public Duration unresponsiveGrace() { return unresponsiveGrace; }
     public Duration closeGrace() { return closeGrace; }
     public Duration startTimeout() { return startTimeout; }
+    /** The most input bytes queued for the guest and not yet read; see {@link Builder#maxQueuedInputBytes}. */
+    public long maxQueuedInputBytes() { return maxQueuedInputBytes; }
     public List<ServerListener> listeners() { return listeners; }
     public RootsHandler rootsHandler() { return rootsHandler; }
     public SamplingHandler samplingHandler() { return samplingHandler; }
@@ -96,6 +106,7 @@ public final class ServerOptions {
         private Duration unresponsiveGrace = Duration.ofSeconds(2);
         private Duration closeGrace = Duration.ofSeconds(2);
         private Duration startTimeout = Duration.ofSeconds(30);
+        private long maxQueuedInputBytes = DEFAULT_MAX_QUEUED_INPUT_BYTES;
         private final List<ServerListener> listeners = new ArrayList<>();
         private RootsHandler rootsHandler;
         private SamplingHandler samplingHandler;
@@ -174,6 +185,19 @@ public final class ServerOptions {
         public Builder protocolVersions(String... versions) {
             this.protocolVersions = McpSession.checkProtocolVersions(
                     Arrays.asList(Objects.requireNonNull(versions, "versions")));
+            return this;
+        }
+
+        /**
+         * The most bytes of input (requests, notifications, answers) queued for the guest and not yet read by it.
+         * A call whose request would queue more fails at once with {@link InputQueueFullException} instead of
+         * waiting behind a guest that does not read. Default {@value ServerOptions#DEFAULT_MAX_QUEUED_INPUT_BYTES}.
+         */
+        public Builder maxQueuedInputBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxQueuedInputBytes must be positive, was " + bytes);
+            }
+            this.maxQueuedInputBytes = bytes;
             return this;
         }
 

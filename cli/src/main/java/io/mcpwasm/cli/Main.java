@@ -46,7 +46,7 @@ public final class Main {
               --memory 64MiB                 cap linear memory
               --timeout 20s                  cap each request's time
               --max-message 4MiB             cap one JSON-RPC message
-              --allow-realtime-clock         allow the realtime clock, for a manifest that asks for it
+              --allow-realtime-clock         give the real wall clock (the default; undoes a config that withholds it)
             """;
 
     private Main() {

@@ -57,7 +57,7 @@ class PolicyFlagsTest {
                  "env": ["REGION"], "secrets": [{"name": "token", "guestPath": "/run/secrets/token"}],
                  "network": {"hosts": ["https://api.example.com"]}, "clock": {"realtime": true}}""");
         Path secretFile = Files.writeString(tmp.resolve("s"), "x");
-        HostPolicy.Builder policy = HostPolicy.builder();
+        HostPolicy.Builder policy = HostPolicy.builder().withholdRealtimeClock(); // the real clock is the default
         PolicyFlags.apply(policy, "--mount", "/other=" + tmp, tmp); // bound, but not declared
         PolicyFlags.apply(policy, "--secret", "unused=@" + secretFile, tmp);
         List<AuditEvent> events = new ArrayList<>();

@@ -9,6 +9,8 @@ import run.endive.wasm.WasmEngineException;
 import run.endive.wasm.WasmModule;
 import run.endive.wasm.types.MemoryLimits;
 import io.mcpwasm.FailureKind;
+import io.mcpwasm.InputQueueFullException;
+import io.mcpwasm.internal.protocol.FloodGuard;
 import io.mcpwasm.wasi.GuestExitException;
 import run.endive.runtime.ImportValues;
 import io.mcpwasm.wasi.Grants;
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class GuestProcess {
     private static final Logger LOG = LoggerFactory.getLogger(GuestProcess.class);
     private static final int MAX_STDERR_LINE = 16 * 1024;
+    /** How many of the guest's stderr lines are logged per second; the rest are counted and dropped. */
+    private static final int MAX_STDERR_LINES_PER_SECOND = 100;
     private static final String HTTP_MODULE = "mcpwasm_http_v1";
 
     /** How and why the guest stopped. {@code kind} is null for a clean exit (code 0 after stdin closed). */
@@ -55,7 +59,7 @@ public final class GuestProcess {
     }
 
     private final String name;
-    private final GuestInput stdin = new GuestInput();
+    private final GuestInput stdin;
     private final Thread thread;
     private final CountDownLatch exited = new CountDownLatch(1);
     private final Logger guestLog;
@@ -66,24 +70,34 @@ public final class GuestProcess {
     /**
      * @param grants        what the server may use: mounts, env, secrets, clocks, network, audit listener
      * @param args          the guest's arguments after argv[0] (which is {@code name})
+     * @param maxQueuedInput the most bytes of unread input {@link #send} queues
      * @param lineSink      receives each stdout line on the guest thread
      * @param onExit        told once, on the guest thread, when the guest has stopped
      */
     public GuestProcess(String name, WasmModule module, Function<Instance, Machine> machineFactory,
                         DataImage dataImage, GuestThreads threads,
-                        Grants grants, List<String> args, LineSplitter.LineSink lineSink, Consumer<Exit> onExit) {
+                        Grants grants, List<String> args, long maxQueuedInput,
+                        LineSplitter.LineSink lineSink, Consumer<Exit> onExit) {
         int maxMessageBytes = (int) Math.min(Integer.MAX_VALUE, grants.limits().maxMessageBytes());
         int memoryCapPages = (int) Math.max(1, Math.min(65536, (grants.limits().memoryBytes() + 65535) / 65536));
         this.name = name;
+        this.stdin = new GuestInput(maxQueuedInput);
         this.guestLog = LoggerFactory.getLogger("mcpwasm.server." + name);
         LineSplitter stdout = new LineSplitter(maxMessageBytes, lineSink, (b, off, len) -> {
             abort(FailureKind.MESSAGE_TOO_LARGE,
                     "wrote a message over the limit of " + maxMessageBytes + " bytes", null);
             throw new HostAbort();
         });
-        LineSplitter stderr = new LineSplitter(MAX_STDERR_LINE,
-                (b, off, len) -> guestLog.info("{}", new String(b, off, len, StandardCharsets.UTF_8)),
-                (b, off, len) -> guestLog.info("{}...", new String(b, off, len, StandardCharsets.UTF_8)));
+        FloodGuard stderrGuard = new FloodGuard(name, "stderr lines", MAX_STDERR_LINES_PER_SECOND);
+        LineSplitter stderr = new LineSplitter(MAX_STDERR_LINE, (b, off, len) -> {
+            if (stderrGuard.admit()) {
+                guestLog.info("{}", new String(b, off, len, StandardCharsets.UTF_8));
+            }
+        }, (b, off, len) -> {
+            if (stderrGuard.admit()) {
+                guestLog.info("{}...", new String(b, off, len, StandardCharsets.UTF_8));
+            }
+        });
         this.thread = threads.newThread("mcpwasm-" + name, () -> run(module, machineFactory, dataImage, memoryCapPages,
                 grants, args, stdout, stderr, onExit));
     }
@@ -92,9 +106,36 @@ public final class GuestProcess {
         thread.start();
     }
 
-    /** Queues bytes on the guest's stdin; never blocks. */
+    /**
+     * Queues bytes (kept, not copied) on the guest's stdin; never blocks.
+     *
+     * @throws InputQueueFullException when the unread input would exceed its bound; nothing is queued
+     * @throws IllegalStateException when the input was closed
+     */
     public void send(byte[] bytes) {
-        stdin.write(bytes);
+        if (!stdin.offer(bytes)) {
+            throw new InputQueueFullException(name, bytes.length, stdin.available(), stdin.maxQueuedBytes());
+        }
+    }
+
+    /**
+     * @return how long the queued input has waited without the guest reading any of it (0 when none is queued)
+     */
+    public long unreadInputNanos() {
+        return stdin.unreadNanos();
+    }
+
+    /** @return the bytes queued on the guest's stdin and not yet read */
+    public long queuedInputBytes() {
+        return stdin.available();
+    }
+
+    /** Closes the guest's stdin and drops what it has not read, so that nothing keeps that input alive. */
+    public void releaseInput() {
+        long dropped = stdin.discard();
+        if (dropped > 0) {
+            LOG.debug("server '{}': dropped {} bytes of unread input", name, dropped);
+        }
     }
 
     /** Closes the guest's stdin: it reads EOF after what is queued, which tells an MCP server to exit. */
@@ -207,6 +248,7 @@ public final class GuestProcess {
         try {
             onExit.accept(exit);
         } finally {
+            releaseInput(); // nothing reads it any more (after onExit, which fails the calls still waiting)
             exited.countDown();
         }
     }

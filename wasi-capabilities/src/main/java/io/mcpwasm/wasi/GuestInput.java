@@ -7,7 +7,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The guest's standard input: an in-memory, unbounded byte queue that the host writes and the guest reads.
+ * The guest's standard input: an in-memory byte queue that the host writes and the guest reads, optionally bounded
+ * ({@link #GuestInput(long)}: {@link #offer} refuses what would queue more than the bound).
+ *
+ * <p>It also tells how long queued bytes have waited without the guest reading any ({@link #unreadNanos()}), so
+ * that a guest which stopped reading its input can be told apart from one that is merely idle.
  *
  * <p>{@link #write} never blocks. {@link #close()} marks the end of input: the guest reads the bytes still
  * queued, then end-of-file. Readers wait on a condition that {@code write} and {@code close} signal, so a
@@ -26,12 +30,27 @@ public final class GuestInput {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private final long maxQueuedBytes;
     private int headOffset;
     private long queued;
+    private long waitingSince; // System.nanoTime() since when queued bytes wait with no read; valid while queued > 0
     private boolean closed;
 
-    /** Creates an open, empty input. */
+    /** Creates an open, empty, unbounded input. */
     public GuestInput() {
+        this(Long.MAX_VALUE);
+    }
+
+    /**
+     * Creates an open, empty input that {@link #offer} keeps at or under {@code maxQueuedBytes} unread bytes.
+     *
+     * @throws IllegalArgumentException when the bound is not positive
+     */
+    public GuestInput(long maxQueuedBytes) {
+        if (maxQueuedBytes <= 0) {
+            throw new IllegalArgumentException("maxQueuedBytes must be positive, got " + maxQueuedBytes);
+        }
+        this.maxQueuedBytes = maxQueuedBytes;
     }
 
     /** An input that is already closed: the guest reads end-of-file at once. */
@@ -72,14 +91,76 @@ public final class GuestInput {
         }
         byte[] copy = new byte[len];
         System.arraycopy(b, off, copy, 0, len);
+        enqueue(copy, Long.MAX_VALUE);
+    }
+
+    /**
+     * Queues all of {@code b} (kept, not copied) unless the unread bytes would then exceed the bound given at
+     * construction. Never blocks.
+     *
+     * @return false, queueing nothing, when the bound would be exceeded
+     * @throws IllegalStateException when the input was closed
+     */
+    public boolean offer(byte[] b) {
+        Objects.requireNonNull(b, "b");
+        return b.length == 0 || enqueue(b, maxQueuedBytes);
+    }
+
+    private boolean enqueue(byte[] chunk, long bound) {
         lock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("GuestInput is closed");
             }
-            chunks.addLast(copy);
-            queued += len;
+            if (chunk.length > bound - queued) {
+                return false;
+            }
+            if (queued == 0) {
+                waitingSince = System.nanoTime();
+            }
+            chunks.addLast(chunk);
+            queued += chunk.length;
             readable.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The bound {@link #offer} keeps to ({@link Long#MAX_VALUE} when unbounded). */
+    public long maxQueuedBytes() {
+        return maxQueuedBytes;
+    }
+
+    /**
+     * How long the queued bytes have waited without the guest reading any of them: 0 when nothing is queued,
+     * otherwise the time since the last read (or since bytes were queued, when the queue was empty then).
+     */
+    public long unreadNanos() {
+        lock.lock();
+        try {
+            return queued == 0 ? 0 : Math.max(1, System.nanoTime() - waitingSince);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the input and drops every queued byte: the guest reads end-of-file at once. For a guest that is gone
+     * or being stopped, so that its unread input is not kept alive by whoever still holds this object.
+     *
+     * @return how many bytes were dropped
+     */
+    public long discard() {
+        lock.lock();
+        try {
+            long dropped = queued;
+            closed = true;
+            chunks.clear();
+            headOffset = 0;
+            queued = 0;
+            readable.signalAll();
+            return dropped;
         } finally {
             lock.unlock();
         }
@@ -210,6 +291,9 @@ public final class GuestInput {
             }
         }
         queued -= copied;
+        if (copied > 0) {
+            waitingSince = System.nanoTime();
+        }
         return copied;
     }
 }

@@ -6,6 +6,7 @@ import static io.mcpwasm.wasi.WasiGuests.iovec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import run.endive.compiler.MachineFactoryCompiler;
@@ -94,6 +95,35 @@ class WasiHostStdinPollTest {
         Throwable exit = failure(run);
         assertInstanceOf(GuestExitException.class, exit);
         assertEquals(7, ((GuestExitException) exit).exitCode());
+        host.close();
+    }
+
+    @Test
+    void aBoundedInputRefusesWhatWouldExceedItTellsHowLongItWaitedUnreadAndDiscardsOnRelease()
+            throws Exception {
+        GuestInput stdin = new GuestInput(8);
+        assertTrue(stdin.offer("12345".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(stdin.offer("6789".getBytes(StandardCharsets.UTF_8)), "9 bytes would exceed the bound of 8");
+        assertEquals(5, stdin.available());
+        Thread.sleep(20);
+        assertTrue(stdin.unreadNanos() >= TimeUnit.MILLISECONDS.toNanos(20), "waited unread");
+        BlockingQueue<String> out = new LinkedBlockingQueue<>();
+        WasiHost host = WasiHost.builder("echo").stdin(stdin)
+            .stdout((b, off, len) -> out.add(new String(b, off, len, StandardCharsets.UTF_8))).build();
+        Instance guest = WasiGuests.instantiate(ECHO, host);
+        CompletableFuture<Integer> run = onGuestThread(() -> call(guest, "_start"));
+        assertEquals("12345", out.poll(SAFETY_SECONDS, TimeUnit.SECONDS));
+        assertEquals(0, stdin.unreadNanos(), "nothing waits once the guest has read it");
+        assertTrue(stdin.offer("6789".getBytes(StandardCharsets.UTF_8)), "room again after the guest read");
+        assertEquals("6789", out.poll(SAFETY_SECONDS, TimeUnit.SECONDS));
+        assertEquals(0, stdin.discard());
+        Throwable exit = failure(run);
+        assertEquals(7, ((GuestExitException) exit).exitCode(), "a discarded input reads as end-of-file");
+        assertThrows(IllegalStateException.class, () -> stdin.offer(new byte[1]));
+        GuestInput held = new GuestInput(1024);
+        held.write(new byte[100]);
+        assertEquals(100, held.discard(), "queued bytes are dropped");
+        assertEquals(0, held.available());
         host.close();
     }
 

@@ -13,6 +13,7 @@ import io.mcpwasm.wasi.McpWasmException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +21,19 @@ import org.slf4j.LoggerFactory;
  * Requests the server makes of the host ({@code roots/list}, {@code sampling/createMessage},
  * {@code elicitation/create}, {@code ping}), answered by one set of host handlers on both paths: as JSON-RPC
  * requests (2025-11-25 and older), and as the input requests of a 2026-07-28 multi round-trip result
- * ({@code input_required}), after which the original request is sent again with the answers.
+ * ({@code input_required}), after which the original request is sent again with the answers. At most
+ * {@link #MAX_IN_FLIGHT} requests are worked on at once; the server learns of the excess from an error answer.
  */
 final class HostRequests {
     private static final Logger LOG = LoggerFactory.getLogger(HostRequests.class);
     private static final int MAX_INPUT_ROUNDS = 16;
+    /**
+     * How many of the server's requests the host handlers work on at once (and how many input requests one
+     * {@code input_required} result may carry); a request past it is answered at once with {@link #TOO_MANY}.
+     */
+    static final int MAX_IN_FLIGHT = 16;
+    /** JSON-RPC error code (implementation-defined server error range) for a request over {@link #MAX_IN_FLIGHT}. */
+    static final int TOO_MANY = -32000;
     private static final Set<String> MRTR_METHODS = Set.of("tools/call", "prompts/get", "resources/read");
 
     private final JsonRpcChannel channel;
@@ -32,6 +41,8 @@ final class HostRequests {
     private final SamplingHandler samplingHandler;
     private final ElicitationHandler elicitationHandler;
     private final ConcurrentHashMap<String, AtomicBoolean> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final FloodGuard refused;
 
     HostRequests(JsonRpcChannel channel, RootsHandler roots, SamplingHandler sampling,
             ElicitationHandler elicitation) {
@@ -39,6 +50,7 @@ final class HostRequests {
         this.rootsHandler = roots;
         this.samplingHandler = sampling;
         this.elicitationHandler = elicitation;
+        this.refused = new FloodGuard(channel.serverName(), "requests to the host (answered with an error)", 0);
     }
 
     /** @return the client capabilities the configured handlers declare */
@@ -87,6 +99,13 @@ final class HostRequests {
             channel.respondError(id, JsonRpcChannel.METHOD_NOT_FOUND, "Method not found: " + method, null);
             return;
         }
+        if (running.incrementAndGet() > MAX_IN_FLIGHT) {
+            running.decrementAndGet();
+            refused.drop();
+            channel.respondError(id, TOO_MANY, "Too many requests in flight: the host answers at most "
+                    + MAX_IN_FLIGHT + " at once", null);
+            return;
+        }
         String key = id.asText();
         AtomicBoolean cancelled = new AtomicBoolean();
         inFlight.put(key, cancelled);
@@ -109,6 +128,7 @@ final class HostRequests {
                 }
             } finally {
                 inFlight.remove(key, cancelled);
+                running.decrementAndGet();
             }
         });
     }
@@ -142,6 +162,10 @@ final class HostRequests {
         JsonNode requests = result.get("inputRequests");
         JsonNode state = result.get("requestState");
         boolean hasRequests = requests != null && requests.isObject() && !requests.isEmpty();
+        if (hasRequests && requests.size() > MAX_IN_FLIGHT) {
+            throw new Codec.BadShapeException("input_required result carries " + requests.size()
+                    + " input requests; the host answers at most " + MAX_IN_FLIGHT);
+        }
         if (!hasRequests && (state == null || !state.isTextual())) {
             throw new Codec.BadShapeException("input_required result has neither inputRequests nor requestState");
         }

@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
 final class JsonRpcChannel {
     static final int METHOD_NOT_FOUND = -32601;
     static final int INTERNAL_ERROR = -32603;
+    /** How many events (progress, resource updates) may wait for the event executor before more are dropped. */
+    static final int MAX_QUEUED_EVENTS = 1024;
+    /** How many warnings about single guest messages are logged per second; the rest are counted. */
+    static final int MAX_WARNINGS_PER_SECOND = 10;
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Logger LOG = LoggerFactory.getLogger(JsonRpcChannel.class);
@@ -80,6 +84,7 @@ final class JsonRpcChannel {
     private final LongConsumer timeoutListener;
     private final Peer peer;
     private final SerialLane lane;
+    private final FloodGuard warnings;
 
     private final AtomicBoolean faultReported = new AtomicBoolean();
     private final AtomicLong nextId = new AtomicLong(1);
@@ -97,6 +102,7 @@ final class JsonRpcChannel {
         this.timeoutListener = timeoutListener;
         this.peer = peer;
         this.lane = new SerialLane(executor, JsonRpcChannel::runDetached);
+        this.warnings = new FloodGuard(serverName, "messages the host warns about", MAX_WARNINGS_PER_SECOND);
     }
 
     String serverName() {
@@ -111,11 +117,6 @@ final class JsonRpcChannel {
     /** @return the pending round with this id, or {@code null} */
     Pending pending(long id) {
         return pending.get(id);
-    }
-
-    /** @return how many requests await their response */
-    int pendingCount() {
-        return pending.size();
     }
 
     // ------------------------------------------------------------------------------------------ lifecycle
@@ -325,7 +326,9 @@ final class JsonRpcChannel {
         try {
             route(node);
         } catch (RuntimeException e) {
-            LOG.warn("MCP server '{}': could not handle message {}", serverName, abbreviate(node), e);
+            if (warnings.admit()) {
+                LOG.warn("MCP server '{}': could not handle message {}", serverName, abbreviate(node), e);
+            }
         }
     }
 
@@ -367,7 +370,10 @@ final class JsonRpcChannel {
         Long id = idOf(idNode);
         if (id == null) {
             if ((idNode == null || idNode.isNull()) && msg.has("error")) {
-                LOG.warn("MCP server '{}' reported an error without a request id: {}", serverName, msg.get("error"));
+                if (warnings.admit()) {
+                    LOG.warn("MCP server '{}' reported an error without a request id: {}", serverName,
+                            abbreviate(msg.get("error")));
+                }
                 return;
             }
             fault(FailureKind.UNKNOWN_RESPONSE_ID, "response to unknown request id " + idNode, null);
@@ -473,6 +479,16 @@ final class JsonRpcChannel {
     /** Runs {@code r} on the event executor after every task given here before it, one at a time. */
     void inOrder(Runnable r) {
         lane.execute(r);
+    }
+
+    /**
+     * Like {@link #inOrder}, for events a guest may send at any rate: refused when {@link #MAX_QUEUED_EVENTS}
+     * tasks already wait.
+     *
+     * @return false when {@code r} was dropped
+     */
+    boolean inOrderIfRoom(Runnable r) {
+        return lane.offer(r, MAX_QUEUED_EVENTS);
     }
 
     /** The event executor is shut down (its runtime closed): a late completion still runs, off the caller. */

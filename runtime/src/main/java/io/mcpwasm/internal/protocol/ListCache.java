@@ -36,6 +36,8 @@ final class ListCache<T> {
     private final Function<JsonNode, T> decoder;
     private final Consumer<List<T>> onChange;
     private final AtomicReference<CompletableFuture<List<T>>> current = new AtomicReference<>();
+    private boolean refreshing; // guarded by this
+    private boolean refreshAgain; // guarded by this
 
     /**
      * @param ready whether the session is set up (before that a change announcement only drops the cache)
@@ -83,13 +85,27 @@ final class ListCache<T> {
         current.set(null);
     }
 
-    /** The server announced a change: fetches the list again and tells {@code onChange}. */
+    /**
+     * The server announced a change: fetches the list again and tells {@code onChange}. Announcements coalesce: at
+     * most one refresh is in flight and one more pending, however fast the server announces.
+     */
     void refresh() {
         if (!ready.getAsBoolean()) {
             // Announced before set-up finished: nothing was listed yet; the next get() lists afresh.
             invalidate();
             return;
         }
+        synchronized (this) {
+            if (refreshing) {
+                refreshAgain = true;
+                return;
+            }
+            refreshing = true;
+        }
+        startRefresh();
+    }
+
+    private void startRefresh() {
         CompletableFuture<List<T>> fresh = fetchAll();
         current.set(fresh);
         fresh.whenComplete((list, err) -> {
@@ -106,6 +122,15 @@ final class ListCache<T> {
                         LOG.warn("listener of MCP server '{}' threw", channel.serverName(), e);
                     }
                 });
+            }
+            boolean again;
+            synchronized (this) {
+                again = refreshAgain && channel.failure() == null;
+                refreshAgain = false;
+                refreshing = again;
+            }
+            if (again) {
+                startRefresh();
             }
         });
     }

@@ -14,9 +14,16 @@ import org.slf4j.event.Level;
  * The notifications the server sends: log messages (to the logger {@code mcpwasm.server.<name>}), progress of
  * pending calls, list changes, resource updates, acknowledged subscriptions, and cancellation of its own requests. Called on the guest thread;
  * never blocks; user code (listeners) runs on the event executor, in the order the server sent the notifications.
+ *
+ * <p>A guest may send any of them at any rate, so each costs bounded work: log messages past
+ * {@link #MAX_LOG_MESSAGES_PER_SECOND} are dropped; progress and resource updates are dropped while
+ * {@link JsonRpcChannel#MAX_QUEUED_EVENTS} events wait for the event executor; list changes coalesce
+ * ({@link ListCache#refresh()}). Drops are counted and reported in a rate-limited warning.
  */
 final class Notifications {
     private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
+    /** How many of the server's log messages are logged per second; the rest are counted and dropped. */
+    static final int MAX_LOG_MESSAGES_PER_SECOND = 100;
 
     private final JsonRpcChannel channel;
     private final List<ServerListener> listeners;
@@ -24,6 +31,9 @@ final class Notifications {
     private final HostRequests hostRequests;
     private final Subscriptions subscriptions;
     private final Logger serverLog;
+    private final FloodGuard logGuard;
+    private final FloodGuard progressGuard;
+    private final FloodGuard updatedGuard;
 
     Notifications(JsonRpcChannel channel, List<ServerListener> listeners, ServerLists lists,
             HostRequests hostRequests, Subscriptions subscriptions) {
@@ -33,6 +43,9 @@ final class Notifications {
         this.hostRequests = hostRequests;
         this.subscriptions = subscriptions;
         this.serverLog = LoggerFactory.getLogger("mcpwasm.server." + channel.serverName());
+        this.logGuard = new FloodGuard(channel.serverName(), "log messages", MAX_LOG_MESSAGES_PER_SECOND);
+        this.progressGuard = new FloodGuard(channel.serverName(), "progress notifications", 0);
+        this.updatedGuard = new FloodGuard(channel.serverName(), "resources/updated notifications", 0);
     }
 
     void onNotification(String method, JsonNode params) {
@@ -55,8 +68,9 @@ final class Notifications {
                 break;
             case "notifications/resources/updated": {
                 String uri = p.path("uri").asText(null);
-                if (uri != null) {
-                    channel.inOrder(() -> listeners.forEach(l -> safely(() -> l.resourceUpdated(uri))));
+                if (uri != null && !channel.inOrderIfRoom(
+                        () -> listeners.forEach(l -> safely(() -> l.resourceUpdated(uri))))) {
+                    updatedGuard.drop();
                 }
                 break;
             }
@@ -73,7 +87,7 @@ final class Notifications {
 
     private void logServerMessage(JsonNode p) {
         Level level = levelOf(p.path("level").asText("info"));
-        if (!serverLog.isEnabledForLevel(level)) {
+        if (!serverLog.isEnabledForLevel(level) || !logGuard.admit()) {
             return;
         }
         JsonNode data = p.get("data");
@@ -118,7 +132,9 @@ final class Notifications {
         JsonNode t = p.get("total");
         Double total = t != null && t.isNumber() ? t.asDouble() : null;
         String message = p.path("message").isTextual() ? p.get("message").asText() : null;
-        channel.inOrder(() -> safely(() -> l.onProgress(progress, total, message)));
+        if (!channel.inOrderIfRoom(() -> safely(() -> l.onProgress(progress, total, message)))) {
+            progressGuard.drop();
+        }
     }
 
     private void safely(Runnable r) {

@@ -20,14 +20,27 @@ final class SerialLane {
     }
 
     void execute(Runnable task) {
+        offer(task, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Queues {@code task} unless {@code limit} tasks already wait.
+     *
+     * @return false when the task was not queued
+     */
+    boolean offer(Runnable task, int limit) {
         synchronized (queue) {
+            if (queue.size() >= limit) {
+                return false;
+            }
             queue.add(task);
             if (running) {
-                return;
+                return true;
             }
             running = true;
         }
         submitDrain();
+        return true;
     }
 
     private void submitDrain() {
