@@ -226,6 +226,9 @@ public final class McpServer implements AutoCloseable {
             lock.notifyAll();
         }
         runtime.unregister(this);
+        if (g != null) {
+            stopWatchingInput(g);
+        }
         if (g != null && g.process != null) {
             g.process.stop(options.closeGrace());
             g.process.releaseInput(); // even if the guest was left to end: what it did not read is dropped now
@@ -352,10 +355,7 @@ public final class McpServer implements AutoCloseable {
         Runnable check = () -> {
             synchronized (lock) {
                 if (gen != current || gen.failed || state == ServerState.CLOSED) {
-                    ScheduledFuture<?> w = gen.inputWatch;
-                    if (w != null) {
-                        w.cancel(false);
-                    }
+                    stopWatchingInput(gen);
                     return;
                 }
             }
@@ -370,6 +370,17 @@ public final class McpServer implements AutoCloseable {
             gen.inputWatch = runtime.timer().scheduleWithFixedDelay(check, period, period, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("server '{}': the runtime is closing; its input is not watched", name);
+        }
+    }
+
+    /**
+     * Ends a generation's input watch at once (the timer drops cancelled tasks), so that a closed or failed
+     * generation is not held by the timer until the watch's next run.
+     */
+    private static void stopWatchingInput(Generation gen) {
+        ScheduledFuture<?> w = gen.inputWatch;
+        if (w != null) {
+            w.cancel(false);
         }
     }
 
@@ -403,6 +414,7 @@ public final class McpServer implements AutoCloseable {
                 return;
             }
             gen.failed = true;
+            stopWatchingInput(gen);
             if (gen != current || state == ServerState.CLOSED) {
                 f = null;
                 restart = false;
