@@ -228,23 +228,37 @@ public final class WasmToolProvider implements ToolProvider {
     }
 
     /** A server or a pool of one, its prefix, and the last tool list it gave. */
-    private abstract static class Source {
-        final String prefix;
-        private volatile List<Tool> lastTools = List.of();
-
-        Source(String prefix) {
-            this.prefix = prefix;
+    /** One server or pool: its name, its tools and its calls (McpServer and McpServerPool share no interface). */
+    private static final class Source {
+        /** A tool call, as {@code McpServer.call} and {@code McpServerPool.call} make it. */
+        interface Caller {
+            ToolResult call(String tool, Map<String, ?> arguments, CallOptions options);
         }
 
-        abstract String serverName();
+        final String prefix;
+        private final String serverName;
+        private final java.util.function.Supplier<List<Tool>> lister;
+        private final Caller caller;
+        private volatile List<Tool> lastTools = List.of();
 
-        abstract List<Tool> listTools();
+        Source(String prefix, String serverName, java.util.function.Supplier<List<Tool>> lister, Caller caller) {
+            this.prefix = prefix;
+            this.serverName = serverName;
+            this.lister = lister;
+            this.caller = caller;
+        }
 
-        abstract ToolResult call(String tool, Map<String, ?> arguments, CallOptions options);
+        String serverName() {
+            return serverName;
+        }
+
+        ToolResult call(String tool, Map<String, ?> arguments, CallOptions options) {
+            return caller.call(tool, arguments, options);
+        }
 
         final List<Tool> tools() {
             try {
-                List<Tool> tools = listTools();
+                List<Tool> tools = lister.get();
                 lastTools = tools;
                 return tools;
             } catch (McpWasmException e) {
@@ -275,44 +289,14 @@ public final class WasmToolProvider implements ToolProvider {
          */
         public Builder server(String prefix, McpServer server) {
             Objects.requireNonNull(server, "server");
-            sources.add(new Source(checkPrefix(prefix)) {
-                @Override
-                String serverName() {
-                    return server.name();
-                }
-
-                @Override
-                List<Tool> listTools() {
-                    return server.tools();
-                }
-
-                @Override
-                ToolResult call(String tool, Map<String, ?> arguments, CallOptions options) {
-                    return server.call(tool, arguments, options);
-                }
-            });
+            sources.add(new Source(checkPrefix(prefix), server.name(), server::tools, server::call));
             return this;
         }
 
         /** Serves the tools of a pool of instances of one stateless server, as {@code prefix + name}. */
         public Builder pool(String prefix, McpServerPool pool) {
             Objects.requireNonNull(pool, "pool");
-            sources.add(new Source(checkPrefix(prefix)) {
-                @Override
-                String serverName() {
-                    return pool.name();
-                }
-
-                @Override
-                List<Tool> listTools() {
-                    return pool.tools();
-                }
-
-                @Override
-                ToolResult call(String tool, Map<String, ?> arguments, CallOptions options) {
-                    return pool.call(tool, arguments, options);
-                }
-            });
+            sources.add(new Source(checkPrefix(prefix), pool.name(), pool::tools, pool::call));
             return this;
         }
 
