@@ -111,8 +111,19 @@ public class McpWasmProperties {
          */
         private Map<String, String> secrets = new LinkedHashMap<>();
 
-        /** Whether the guest may read the real date and time (otherwise its clock starts at 1970-01-01). */
-        private boolean realtimeClock;
+        /**
+         * What the guest's realtime clock reads: REAL (the host's date and time, the default), WITHHELD (starts at
+         * clock-start, by default 1970-01-01, and advances with real time), FIXED (starts at clock-start and moves
+         * only when the guest's timers fire, for reproducible runs) or OFFSET (the real time shifted by
+         * clock-offset). A server whose manifest requires the real time starts only with REAL.
+         */
+        private ClockPolicy clock = ClockPolicy.REAL;
+
+        /** Where a WITHHELD or FIXED clock starts, as an ISO-8601 instant such as 2030-01-01T00:00:00Z. */
+        private String clockStart;
+
+        /** How far an OFFSET clock is shifted from the real time, e.g. -365d or 2h (negative for the past). */
+        private Duration clockOffset;
 
         /** The most memory the guest may use; the manifest's own limit applies when lower. */
         private DataSize maxMemory;
@@ -178,12 +189,28 @@ public class McpWasmProperties {
             this.secrets = secrets;
         }
 
-        public boolean isRealtimeClock() {
-            return realtimeClock;
+        public ClockPolicy getClock() {
+            return clock;
         }
 
-        public void setRealtimeClock(boolean realtimeClock) {
-            this.realtimeClock = realtimeClock;
+        public void setClock(ClockPolicy clock) {
+            this.clock = clock;
+        }
+
+        public String getClockStart() {
+            return clockStart;
+        }
+
+        public void setClockStart(String clockStart) {
+            this.clockStart = clockStart;
+        }
+
+        public Duration getClockOffset() {
+            return clockOffset;
+        }
+
+        public void setClockOffset(Duration clockOffset) {
+            this.clockOffset = clockOffset;
         }
 
         public DataSize getMaxMemory() {
@@ -249,6 +276,18 @@ public class McpWasmProperties {
         public void setToolPrefix(String toolPrefix) {
             this.toolPrefix = toolPrefix;
         }
+    }
+
+    /** What a server's realtime clock reads ({@code mcpwasm.servers.<name>.clock}). */
+    public enum ClockPolicy {
+        /** The host's real date and time. */
+        REAL,
+        /** Not the real date: starts at {@code clock-start} (default 1970-01-01) and advances with real time. */
+        WITHHELD,
+        /** Starts at {@code clock-start} and moves only when the guest's timers fire: reproducible runs. */
+        FIXED,
+        /** The real time shifted by {@code clock-offset}. */
+        OFFSET
     }
 
     /** A host directory bound to a guest path. */

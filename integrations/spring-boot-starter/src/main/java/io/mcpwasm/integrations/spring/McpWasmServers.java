@@ -17,10 +17,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -228,9 +231,7 @@ public final class McpWasmServers implements AutoCloseable {
                 }
             }
         }
-        if (config.isRealtimeClock()) {
-            b.allowRealtimeClock();
-        }
+        clock(at, config, b);
         size(at + ".max-memory", config.getMaxMemory(), b::maxMemory);
         size(at + ".max-message-size", config.getMaxMessageSize(), b::maxMessageBytes);
         size(at + ".filesystem-quota", config.getFilesystemQuota(), b::maxFilesystemQuota);
@@ -257,8 +258,8 @@ public final class McpWasmServers implements AutoCloseable {
                 action = "add " + e.target() + " to " + property;
                 break;
             case "clock":
-                property = at + ".realtime-clock";
-                action = "set " + property + "=true";
+                property = at + ".clock";
+                action = "set " + property + "=real";
                 break;
             default:
                 property = at;
@@ -266,6 +267,49 @@ public final class McpWasmServers implements AutoCloseable {
         }
         return new McpWasmConfigurationException(property, at + ": " + e.getMessage() + ". To start it, " + action,
                 e);
+    }
+
+    /** The clock the {@code clock}, {@code clock-start} and {@code clock-offset} properties ask for. */
+    private static void clock(String at, McpWasmProperties.Server config, HostPolicy.Builder b) {
+        McpWasmProperties.ClockPolicy clock = config.getClock() == null ? McpWasmProperties.ClockPolicy.REAL
+                : config.getClock();
+        boolean startUsed = clock == McpWasmProperties.ClockPolicy.WITHHELD
+                || clock == McpWasmProperties.ClockPolicy.FIXED;
+        if (config.getClockStart() != null && !startUsed) {
+            throw new McpWasmConfigurationException(at + ".clock-start", at + ".clock-start only applies to "
+                    + at + ".clock=withheld or fixed, not " + clock.name().toLowerCase(Locale.ROOT), null);
+        }
+        if (config.getClockOffset() != null && clock != McpWasmProperties.ClockPolicy.OFFSET) {
+            throw new McpWasmConfigurationException(at + ".clock-offset", at + ".clock-offset only applies to "
+                    + at + ".clock=offset", null);
+        }
+        Instant start = null;
+        if (config.getClockStart() != null) {
+            try {
+                start = Instant.parse(config.getClockStart());
+            } catch (DateTimeParseException e) {
+                throw new McpWasmConfigurationException(at + ".clock-start", at + ".clock-start '"
+                        + config.getClockStart() + "' is not an ISO-8601 instant such as 2030-01-01T00:00:00Z", e);
+            }
+        }
+        switch (clock) {
+            case REAL -> b.allowRealtimeClock();
+            case WITHHELD -> b.wallClockStart(start != null ? start : HostPolicy.DEFAULT_WALL_CLOCK_START);
+            case FIXED -> {
+                if (start == null) {
+                    throw new McpWasmConfigurationException(at + ".clock-start", at + ".clock=fixed needs "
+                            + at + ".clock-start, e.g. 2030-01-01T00:00:00Z", null);
+                }
+                b.fixedClock(start);
+            }
+            case OFFSET -> {
+                if (config.getClockOffset() == null) {
+                    throw new McpWasmConfigurationException(at + ".clock-offset", at + ".clock=offset needs "
+                            + at + ".clock-offset, e.g. -365d", null);
+                }
+                b.realtimeClockOffset(config.getClockOffset());
+            }
+        }
     }
 
     private static void apply(String property, Runnable setter) {

@@ -1,0 +1,3 @@
+module example.com/clockserver
+
+go 1.26
