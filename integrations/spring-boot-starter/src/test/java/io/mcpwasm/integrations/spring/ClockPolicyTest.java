@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpwasm.wasi.Manifest;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.ai.mcp.client.common.autoconfigure.NamedClientMcpTransport;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -65,18 +71,39 @@ class ClockPolicyTest {
                 "mcpwasm.servers.clock.clock-offset=-3650d");
     }
 
+    private static McpWasmConfigurationException failure(Throwable startup) {
+        assertNotNull(startup, "the context should have failed to start");
+        for (Throwable t = startup; t != null; t = t.getCause()) {
+            if (t instanceof McpWasmConfigurationException e) {
+                return e;
+            }
+        }
+        throw new AssertionError("not a configuration failure", startup);
+    }
+
     /** A clock setting that cannot apply fails the startup, naming the property to set. */
     private void fails(String property, String... properties) {
         runner.withPropertyValues(properties).run(context -> {
-            Throwable t = context.getStartupFailure();
-            assertNotNull(t, "the context should have failed to start");
-            while (!(t instanceof McpWasmConfigurationException) && t.getCause() != null) {
-                t = t.getCause();
-            }
-            McpWasmConfigurationException e = (McpWasmConfigurationException) t;
+            McpWasmConfigurationException e = failure(context.getStartupFailure());
             assertEquals(property, e.getProperty());
             assertTrue(e.getMessage().contains(property), e.getMessage());
         });
+    }
+
+    @Test
+    void aServerWhoseManifestRequiresTheRealTimeFailsStartupUnlessClockIsReal(@TempDir Path dir) throws Exception {
+        Path module = dir.resolve("clock-realtime.wasm");
+        String manifest = "{\"manifestVersion\":1,\"name\":\"clock-realtime\",\"clock\":{\"realtime\":true}}";
+        try (InputStream in = ClockPolicyTest.class.getResourceAsStream("/wasm/clock-server.wasm")) {
+            Files.write(module, Manifest.embed(in.readAllBytes(), manifest.getBytes(StandardCharsets.UTF_8)));
+        }
+        String location = "mcpwasm.servers.clock.module=file:" + module;
+        runner.withPropertyValues(location, "mcpwasm.servers.clock.clock=withheld").run(context -> {
+            McpWasmConfigurationException e = failure(context.getStartupFailure());
+            assertEquals("mcpwasm.servers.clock.clock", e.getProperty());
+            assertTrue(e.getMessage().endsWith("To start it, set mcpwasm.servers.clock.clock=real"), e.getMessage());
+        });
+        guestTime(t -> near(Instant.now(), t), location);
     }
 
     @Test
