@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,7 @@ class ObservabilityTest {
         try (McpRuntime runtime = Samples.runtime(Samples.auditLog());
              McpServer server = runtime.load(PROTOCOL_SERVER).start(HostPolicy.denyAll(),
                      ServerOptions.builder().startTimeout(Duration.ofMinutes(3)).build())) {
+            server.call("add_tool", Map.of("name", "flood")); // lists the test server's hidden tool
             WasmToolProvider tools = WasmToolProvider.builder().server("p_", server)
                     .progressListener((tool, p, total, message) -> progress.add(new Progress(tool, p, total, message)))
                     .build();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,6 +46,8 @@ class ObservabilityTest {
                                 e -> progress.add(e.getPayload()))
                 .run(context -> {
                     assertNull(context.getStartupFailure());
+                    context.getBean(McpWasmServers.class).server("proto")
+                            .call("add_tool", Map.of("name", "flood")); // lists the test server's hidden tool
                     ScriptedChatModel model = new ScriptedChatModel()
                             .call("p_flood", "{\"kind\":\"log\",\"count\":2}")
                             .call("p_stderr", "{\"text\":\"written to stderr by the guest\"}")
