@@ -1,5 +1,6 @@
 package io.mcpwasm.integrations.spring;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,6 @@ class ConfigurationMetadataTest {
                 "mcpwasm.mcp-client.enabled")) {
             described(metadata, name);
         }
-        assertTrue(metadata.get("mcpwasm.servers.*.pool-size").get("defaultValue").asInt() == 1);
+        assertEquals(1, metadata.get("mcpwasm.servers.*.pool-size").get("defaultValue").asInt());
     }
 }

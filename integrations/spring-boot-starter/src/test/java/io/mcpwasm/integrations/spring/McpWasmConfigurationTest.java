@@ -152,7 +152,17 @@ class McpWasmConfigurationTest {
                     assertEquals(List.of("api-token"),
                             context.getBean(McpWasmServers.class).server("vaulted").grants().secretNames());
                 });
+        String fromProperties = "pr0p-" + System.nanoTime();
+        runner.withPropertyValues(location, "mcpwasm.servers.vaulted.secrets.api-token=" + fromProperties)
+                .run(context -> {
+                    assertNull(context.getStartupFailure());
+                    McpWasmServers servers = context.getBean(McpWasmServers.class);
+                    assertEquals(List.of("api-token"), servers.server("vaulted").grants().secretNames());
+                    assertFalse(servers.toString().contains(fromProperties));
+                });
         assertFalse(output.getAll().contains(secret), "the secret's value reached the log");
+        assertFalse(output.getAll().contains(fromProperties), "the secret's value from a property reached the log");
+        assertTrue(output.getAll().contains("api-token"), "the secret's grant is audited by name");
     }
 
     @Test
