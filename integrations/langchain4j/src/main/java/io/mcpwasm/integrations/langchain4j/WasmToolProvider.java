@@ -227,7 +227,6 @@ public final class WasmToolProvider implements ToolProvider {
         return "[resource link " + l.uri() + "]";
     }
 
-    /** A server or a pool of one, its prefix, and the last tool list it gave. */
     /** One server or pool: its name, its tools and its calls (McpServer and McpServerPool share no interface). */
     private static final class Source {
         /** A tool call, as {@code McpServer.call} and {@code McpServerPool.call} make it. */
