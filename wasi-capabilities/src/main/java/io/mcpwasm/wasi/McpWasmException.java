@@ -14,7 +14,8 @@ package io.mcpwasm.wasi;
  *     policy, so the server cannot start</td><td>grant it in the {@link HostPolicy}, or do not run the server;
  *     {@code denials()} lists each refusal</td></tr>
  * <tr><td>{@link SandboxSetupException}</td><td>a granted capability cannot be set up on this host (a mounted
- *     directory is missing or cannot be opened, a secret directory collides with a mount)</td><td>fix the host
+ *     directory is missing or cannot be opened, a secret directory collides with a mount); when a server starts,
+ *     the cause of a {@code ServerFailedException} of kind {@code START_FAILED}</td><td>fix the host
  *     (create the directory) or the policy; retrying unchanged fails again</td></tr>
  * <tr><td>{@code io.mcpwasm.ModuleLoadException}</td><td>a module is missing, unreadable, malformed, not a WASI
  *     command, or does not compile</td><td>fix or rebuild the module</td></tr>
