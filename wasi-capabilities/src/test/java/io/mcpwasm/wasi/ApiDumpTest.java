@@ -4,10 +4,10 @@ import io.mcpwasm.build.ApiDump;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The exported API equals {@code api/io.mcpwasm.wasi.api}; see CONTRIBUTING.md to regenerate it. */
+/** The exported API equals {@code api/mcpwasm-wasi-capabilities.api}; see CONTRIBUTING.md to regenerate it. */
 class ApiDumpTest {
     @Test
     void publicApiMatchesTheCommittedDump() {
-        ApiDump.check(Path.of("target/classes"), Path.of("api/io.mcpwasm.wasi.api"), getClass().getClassLoader());
+        ApiDump.check(Path.of("target/classes"), Path.of("api/mcpwasm-wasi-capabilities.api"), getClass().getClassLoader());
     }
 }
