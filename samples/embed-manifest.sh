@@ -9,8 +9,9 @@ raw="$1" manifest="$2" out="$3"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 classes="$repo/wasi-capabilities/target/classes"
 m2="${MAVEN_REPO:-$HOME/.m2/repository}/com/fasterxml/jackson/core"
-jv=2.18.2
-cp="$classes:$m2/jackson-databind/$jv/jackson-databind-$jv.jar:$m2/jackson-core/$jv/jackson-core-$jv.jar:$m2/jackson-annotations/$jv/jackson-annotations-$jv.jar"
+# Jackson as in the root pom's jackson.version (annotations carry only major.minor since 2.20)
+jv=2.21.4 jav=2.21
+cp="$classes:$m2/jackson-databind/$jv/jackson-databind-$jv.jar:$m2/jackson-core/$jv/jackson-core-$jv.jar:$m2/jackson-annotations/$jav/jackson-annotations-$jav.jar"
 if [ -f "$classes/io/mcpwasm/wasi/internal/manifest/ManifestTool.class" ] && command -v java >/dev/null; then
   tmp="$out.tmp.$$"
   if java -cp "$cp" io.mcpwasm.wasi.internal.manifest.ManifestTool embed "$raw" "$manifest" "$tmp"; then
