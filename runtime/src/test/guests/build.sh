@@ -22,11 +22,11 @@ clang --target=wasm32-wasi -O2 -s -o "$tmp/fault-server.wasm" "$here/fault-serve
 
 # Embed the manifests with the project's own tool.
 classes="$root/wasi-capabilities/target/classes"
-if [ ! -f "$classes/io/mcpwasm/wasi/ManifestTool.class" ]; then
+if [ ! -f "$classes/io/mcpwasm/wasi/internal/manifest/ManifestTool.class" ]; then
   (cd "$root" && mvn -B -q -pl wasi-capabilities -am install -DskipTests)
 fi
 cp=$(cd "$root/wasi-capabilities" && mvn -B -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)
 for g in protocol-server fault-server; do
-  java -cp "$classes:$cp" io.mcpwasm.wasi.ManifestTool embed "$tmp/$g.wasm" "$here/$g/manifest.json" "$out/$g.wasm"
+  java -cp "$classes:$cp" io.mcpwasm.wasi.internal.manifest.ManifestTool embed "$tmp/$g.wasm" "$here/$g/manifest.json" "$out/$g.wasm"
   echo "built $out/$g.wasm ($(stat -c %s "$out/$g.wasm") bytes, sha256 $(sha256sum "$out/$g.wasm" | cut -c1-16))"
 done

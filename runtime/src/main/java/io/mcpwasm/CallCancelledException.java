@@ -1,6 +1,7 @@
 package io.mcpwasm;
 
 import io.mcpwasm.wasi.McpWasmException;
+import java.util.Objects;
 
 /**
  * The caller cancelled a request (by cancelling its future or interrupting the waiting thread). The host sent
@@ -25,18 +26,21 @@ public final class CallCancelledException extends McpWasmException {
     }
 
     /**
-     * For a wait that was abandoned before any request was sent (for example an interrupt while a server starts).
+     * For a wait that was abandoned before any request was sent (an interrupt while the server starts) or whose
+     * request is not known to the waiting thread.
      *
+     * @param serverName the server that was waited for
      * @param message what was cancelled
+     * @param cause the interrupt that cancelled it, or {@code null}
      */
-    public CallCancelledException(String message) {
-        super(message);
-        this.serverName = null;
+    public CallCancelledException(String serverName, String message, Throwable cause) {
+        super(message, cause);
+        this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.method = null;
         this.requestId = -1;
     }
 
-    /** @return the server the request went to, or {@code null} when no request was sent */
+    /** @return the server the request went (or was to go) to */
     public String serverName() {
         return serverName;
     }

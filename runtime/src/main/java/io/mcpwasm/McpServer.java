@@ -263,7 +263,8 @@ public final class McpServer implements AutoCloseable {
                     TimeUnit.NANOSECONDS.timedWait(lock, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new CallCancelledException("interrupted while waiting for server '" + name + "' to start");
+                    throw new CallCancelledException(name, "interrupted while waiting for server '" + name
+                            + "' to start", e);
                 }
             }
             if (state == ServerState.READY) {

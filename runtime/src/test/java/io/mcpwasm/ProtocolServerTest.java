@@ -249,6 +249,37 @@ class ProtocolServerTest {
     }
 
     @Test
+    void interruptingTheThreadWaitingForACallCancelsItWithCallCancelledException() throws Exception {
+        try (McpServer server = module.start(HostPolicy.denyAll())) {
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            CompletableFuture<Boolean> flag = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    server.call("wait_cancel", Map.of());
+                    thrown.complete(null);
+                } catch (RuntimeException e) {
+                    flag.complete(Thread.currentThread().isInterrupted());
+                    thrown.complete(e);
+                }
+            });
+            caller.start();
+            Thread.sleep(200);
+            caller.interrupt();
+            CallCancelledException e = assertInstanceOf(CallCancelledException.class, thrown.get(10, TimeUnit.SECONDS));
+            assertEquals("protocol-server", e.serverName());
+            assertEquals("tools/call", e.method());
+            assertTrue(flag.get(), "the interrupt flag stays set");
+            String ids = "";
+            for (int i = 0; i < 50 && ids.isEmpty(); i++) {
+                ids = server.call("cancelled_ids", Map.of()).text();
+                Thread.sleep(20);
+            }
+            assertFalse(ids.isEmpty(), "the guest saw notifications/cancelled");
+            assertEquals(ServerState.READY, server.state());
+        }
+    }
+
+    @Test
     void aGuestBusyPastTheGraceIsInterruptedAndRestarted() throws Exception {
         ServerOptions options = ServerOptions.builder().unresponsiveGrace(Duration.ofMillis(300)).build();
         try (McpServer server = module.start(HostPolicy.denyAll(), options)) {

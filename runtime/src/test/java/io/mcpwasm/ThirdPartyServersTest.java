@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -166,6 +167,29 @@ class ThirdPartyServersTest {
     }
 
     // ------------------------------------------------------------------ go-sdk conformance/everything-server
+
+    /**
+     * On the multi round-trip path the host's answer is part of the call: a handler's checked exception fails the
+     * call with {@link HostHandlerException} naming the server and the request, the handler's failure as its cause
+     * (it used to be a bare root exception).
+     */
+    @Test
+    void aHandlersCheckedFailureWithinACallIsAHostHandlerException() {
+        McpModule module = module("../../cli/conformance/everything-server.wasm");
+        Exception refusal = new java.io.IOException("the roots store is offline");
+        ServerOptions opts = options(STATELESS).rootsHandler(p -> {
+            throw refusal;
+        }).build();
+        try (McpServer server = module.start(HostPolicy.denyAll(), opts)) {
+            HostHandlerException e = assertThrows(HostHandlerException.class,
+                    () -> server.call("test_input_required_result_list_roots", Map.of()));
+            assertEquals(server.name(), e.serverName());
+            assertEquals("roots/list", e.method());
+            assertSame(refusal, e.getCause());
+            server.ping(); // the session goes on
+        }
+    }
+
 
     @ParameterizedTest
     @ValueSource(strings = {HANDSHAKE, STATELESS})

@@ -12,20 +12,20 @@ import java.util.Objects;
 public final class CapabilityDeniedException extends McpWasmException {
     private static final long serialVersionUID = 1L;
 
-    private final String server;
+    private final String serverName;
     private final String capability;
     private final String target;
     private final List<String> denials;
 
     /**
-     * @param server     the server's name
+     * @param serverName the server's name
      * @param capability the kind of the first refused capability ("filesystem", "secret", "network", "clock")
      * @param target     what the first refusal was about (a guest path, a secret name, a host pattern)
      * @param denials    one sentence per refused required capability, at least one
      */
-    public CapabilityDeniedException(String server, String capability, String target, List<String> denials) {
-        super(message(server, denials));
-        this.server = Objects.requireNonNull(server, "server");
+    public CapabilityDeniedException(String serverName, String capability, String target, List<String> denials) {
+        super(message(serverName, denials));
+        this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.capability = Objects.requireNonNull(capability, "capability");
         this.target = Objects.requireNonNull(target, "target");
         this.denials = List.copyOf(denials);
@@ -43,8 +43,8 @@ public final class CapabilityDeniedException extends McpWasmException {
     }
 
     /** The server's name. */
-    public String server() {
-        return server;
+    public String serverName() {
+        return serverName;
     }
 
     /** The kind of the first refused capability, as in {@link AuditEvent#capability()}. */

@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>Errors: when required capabilities are refused, every decision is still made and audited, then a
  * {@link CapabilityDeniedException} names each refusal.
  *
- * <p>Threading: immutable and thread-safe. Secret values are copied on the way in and out; {@link #toString()}
- * never shows them.
+ * <p>Threading: immutable and thread-safe. Secret values are copied on the way in; no public method and no
+ * {@link #toString()} returns them (only {@link #secretNames()}).
  */
 public final class Grants {
 
@@ -110,13 +110,19 @@ public final class Grants {
         return env;
     }
 
-    /** The granted secrets' names, in manifest order (values are only in {@link #secretFiles()}). */
+    /**
+     * The granted secrets' names, in manifest order. Their values cannot be read back through the API (nor through
+     * {@link #toString()}): they only reach the guest, as files at the guest paths its manifest declares.
+     */
     public List<String> secretNames() {
         return List.copyOf(secrets.keySet());
     }
 
-    /** The granted secrets as guest path to a fresh copy of the value, in manifest order. */
-    public Map<String, byte[]> secretFiles() {
+    /**
+     * The granted secrets as guest path to a fresh copy of the value, in manifest order. Package-private on purpose:
+     * any code holding a server can reach its grants, and must not learn secret values from them.
+     */
+    Map<String, byte[]> secretFiles() {
         Map<String, byte[]> out = new LinkedHashMap<>();
         secrets.values().forEach(s -> out.put(s.guestPath(), s.value().clone()));
         return Collections.unmodifiableMap(out);

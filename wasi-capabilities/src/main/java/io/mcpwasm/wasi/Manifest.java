@@ -44,8 +44,12 @@ public final class Manifest {
     public static final String SECTION_NAME = "mcpwasm.manifest";
     /** Appended to a module's file name without {@code .wasm} to name its sidecar manifest. */
     public static final String SIDECAR_SUFFIX = ".manifest.json";
-    /** Class-path resource of the JSON Schema (draft 2020-12) that describes the manifest format. */
-    public static final String SCHEMA_RESOURCE = "/io/mcpwasm/wasi/manifest.schema.json";
+    /**
+     * Resource of the JSON Schema (draft 2020-12) that describes the manifest format, e.g.
+     * {@code Manifest.class.getResourceAsStream(SCHEMA_RESOURCE)}. Outside any package, so it stays readable from
+     * other modules on the module path.
+     */
+    public static final String SCHEMA_RESOURCE = "/META-INF/mcpwasm/manifest.schema.json";
 
     private final String name;
     private final String version;

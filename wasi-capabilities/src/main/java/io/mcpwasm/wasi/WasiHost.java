@@ -5,6 +5,7 @@ import run.endive.runtime.ImportFunction;
 import run.endive.runtime.ImportValues;
 import io.mcpwasm.wasi.internal.Auditor;
 import io.mcpwasm.wasi.internal.Errno;
+import io.mcpwasm.wasi.internal.GuestInput;
 import io.mcpwasm.wasi.internal.WasiPreview1;
 import io.mcpwasm.wasi.internal.fs.FsDirectory;
 import io.mcpwasm.wasi.internal.fs.FsMounts;
@@ -39,7 +40,7 @@ import java.util.Objects;
  *
  * <p>Behaviour the guest runtimes rely on:
  * <ul>
- *   <li>Standard input reads block on the {@link GuestInput} without polling; after
+ *   <li>Standard input reads block on the input queue without polling; after
  *       {@code fd_fdstat_set_flags(NONBLOCK)} (which Go's runtime sets on 0, 1 and 2) an empty queue gives
  *       {@code EAGAIN}. {@code poll_oneoff} waits for stdin and clock subscriptions together (realtime or
  *       monotonic, relative or absolute), on the queue's condition with the earliest deadline; file, stdout and
@@ -57,7 +58,8 @@ import java.util.Objects;
  *   <li>Bad pointers or lengths fail with {@code EFAULT} (more than 1024 iovecs: {@code EINVAL}); unknown or
  *       closed descriptors with {@code EBADF}; sockets with {@code ENOTSOCK}; {@code proc_raise} with
  *       {@code ENOTSUP}. No guest input makes a host function throw; {@code proc_exit} throws
- *       {@link GuestExitException}, and an exception of a {@link GuestOutput} propagates unchanged.
+ *       an {@link McpWasmException} whose message is {@code guest exited with code N} (the runtime's own
+ *       control flow, not a type of the API), and an exception of a {@link GuestOutput} propagates unchanged.
  *   <li>Every refused access (a path that leaves its grant, a write to a read-only grant, quota, a socket) is an
  *       {@link AuditEvent} to the {@link AuditListener} and a WARN line on the {@code io.mcpwasm.audit} logger,
  *       naming the guest path, never contents or secret values.
@@ -223,7 +225,11 @@ public final class WasiHost implements AutoCloseable {
             return this;
         }
 
-        /** Standard input. Default: closed (the guest reads end-of-file at once). */
+        /**
+         * Standard input. Default: closed (the guest reads end-of-file at once). The queue type is internal (the
+         * runtime's wiring; its package is exported to {@code io.mcpwasm.runtime} only).
+         */
+        @SuppressWarnings("exports")
         public Builder stdin(GuestInput stdin) {
             this.stdin = Objects.requireNonNull(stdin, "stdin");
             return this;
@@ -276,7 +282,7 @@ public final class WasiHost implements AutoCloseable {
         /**
          * Opens every mount and builds the host.
          *
-         * @throws McpWasmException naming the guest path when a mount's host path is missing or not a directory,
+         * @throws SandboxSetupException naming the guest path when a mount's host path is missing or not a directory,
          *     or when two preopens would share a guest path
          */
         public WasiHost build() {
@@ -290,7 +296,8 @@ public final class WasiHost implements AutoCloseable {
             }
             for (MountSpec m : mounts) {
                 if (secretDirs.containsKey(m.guestPath())) {
-                    throw new McpWasmException("secret directory " + m.guestPath() + " collides with a mount at the same guest path");
+                    throw new SandboxSetupException(serverName, "secret directory " + m.guestPath()
+                        + " collides with a mount at the same guest path", null);
                 }
             }
             List<WasiPreview1.Preopen> preopens = new ArrayList<>();
@@ -298,8 +305,8 @@ public final class WasiHost implements AutoCloseable {
             try {
                 for (MountSpec m : mounts) {
                     if (!Files.isDirectory(m.hostPath())) {
-                        throw new McpWasmException("mount " + m.guestPath() + ": host path " + m.hostPath()
-                            + " does not exist or is not a directory");
+                        throw new SandboxSetupException(serverName, "mount " + m.guestPath() + ": host path "
+                            + m.hostPath() + " does not exist or is not a directory", null);
                     }
                     String mountPath = m.guestPath();
                     FsDirectory dir;
@@ -308,10 +315,8 @@ public final class WasiHost implements AutoCloseable {
                             m.maxEntries(),
                             (operation, guestPath, errno, reason) -> auditor.denied("filesystem",
                                 join(mountPath, guestPath), operation + ": " + reason + " (" + Errno.name(errno) + ")"));
-                    } catch (McpWasmException e) {
-                        throw new McpWasmException("mount " + mountPath + ": " + e.getMessage(), e);
                     } catch (RuntimeException e) {
-                        throw new McpWasmException("mount " + mountPath + ": cannot open host directory " + m.hostPath()
+                        throw new SandboxSetupException(serverName, "mount " + mountPath + ": cannot open host directory " + m.hostPath()
                             + ": " + e.getMessage(), e);
                     }
                     preopens.add(new WasiPreview1.Preopen(mountPath, dir));
@@ -325,7 +330,7 @@ public final class WasiHost implements AutoCloseable {
                             auditor.denied("filesystem", join(secretDir, guestPath),
                                 operation + ": " + reason + " (" + Errno.name(errno) + ")"));
                     } catch (RuntimeException e) {
-                        throw new McpWasmException("secrets in " + d.getKey() + ": " + e.getMessage(), e);
+                        throw new SandboxSetupException(serverName, "secrets in " + d.getKey() + ": " + e.getMessage(), e);
                     }
                     preopens.add(new WasiPreview1.Preopen(d.getKey(), dir));
                     names.add(d.getKey());

@@ -1,5 +1,6 @@
 package io.mcpwasm.wasi;
 
+import io.mcpwasm.wasi.internal.GuestExitException;
 import static io.mcpwasm.wasi.WasiGuests.call;
 import static io.mcpwasm.wasi.WasiGuests.getString;
 import static io.mcpwasm.wasi.WasiGuests.iovec;
@@ -269,7 +270,7 @@ class WasiHostCoreTest {
     @Test
     void outputSinkMayStopTheGuestWithMcpWasmException() {
         GuestOutput limit = (b, off, len) -> {
-            throw new McpWasmException("output limit");
+            throw new McpWasmException("output limit") { };
         };
         try (WasiHost host = WasiHost.builder("srv").stdout(limit).build()) {
             Instance guest = WasiGuests.probe(host);

@@ -467,19 +467,21 @@ class WasiHostFileSystemTest {
 
     @Test
     void missingOrNonDirectoryMountFailsAtBuildNamingTheGuestPath() throws IOException {
-        McpWasmException e = assertThrows(McpWasmException.class,
+        SandboxSetupException e = assertThrows(SandboxSetupException.class,
             () -> WasiHost.builder("srv").mount("/nope", jimfs.getPath("/missing"), MountMode.READ_ONLY).build());
         assertTrue(e.getMessage().contains("/nope"), e.getMessage());
+        assertEquals("srv", e.serverName());
         Path file = Files.writeString(jimfs.getPath("/plain.txt"), "x");
-        e = assertThrows(McpWasmException.class,
+        e = assertThrows(SandboxSetupException.class,
             () -> WasiHost.builder("srv").mount("/file", file, MountMode.READ_WRITE).build());
         assertTrue(e.getMessage().contains("/file"), e.getMessage());
     }
 
     @Test
     void secretDirectoryCollidingWithAMountFailsAtBuild() {
-        McpWasmException e = assertThrows(McpWasmException.class, () -> WasiHost.builder("srv")
+        SandboxSetupException e = assertThrows(SandboxSetupException.class, () -> WasiHost.builder("srv")
             .mount("/run/secrets", scratch, MountMode.READ_ONLY).secret("/run/secrets/token", new byte[1]).build());
         assertTrue(e.getMessage().contains("/run/secrets"), e.getMessage());
+        assertEquals("srv", e.serverName());
     }
 }

@@ -1,5 +1,7 @@
 package io.mcpwasm.wasi;
 
+import io.mcpwasm.wasi.internal.GuestExitException;
+import io.mcpwasm.wasi.internal.GuestInput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

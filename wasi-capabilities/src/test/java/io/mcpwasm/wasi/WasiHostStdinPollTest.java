@@ -1,5 +1,7 @@
 package io.mcpwasm.wasi;
 
+import io.mcpwasm.wasi.internal.GuestExitException;
+import io.mcpwasm.wasi.internal.GuestInput;
 import static io.mcpwasm.wasi.WasiGuests.call;
 import static io.mcpwasm.wasi.WasiGuests.getString;
 import static io.mcpwasm.wasi.WasiGuests.iovec;

@@ -1,5 +1,6 @@
 package io.mcpwasm.wasi;
 
+import io.mcpwasm.wasi.internal.GuestExitException;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

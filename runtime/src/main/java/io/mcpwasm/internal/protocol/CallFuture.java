@@ -25,6 +25,11 @@ final class CallFuture<T> extends CompletableFuture<T> {
         this.id = id;
     }
 
+    /** @return the request method */
+    String method() {
+        return method;
+    }
+
     /** @return the id of the request's current round */
     long currentId() {
         return id;

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpwasm.CallTimeoutException;
 import io.mcpwasm.ElicitationHandler;
+import io.mcpwasm.HostHandlerException;
 import io.mcpwasm.McpErrorException;
 import io.mcpwasm.RootsHandler;
 import io.mcpwasm.SamplingHandler;
-import io.mcpwasm.wasi.McpWasmException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -188,7 +188,7 @@ final class HostRequests {
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
-                    throw new McpWasmException("host handler for " + method + " failed: " + e, e);
+                    throw new HostHandlerException(channel.serverName(), method, e);
                 }
                 responses.set(entry.getKey(), answer != null ? answer : MAPPER.createObjectNode());
             }

@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -500,11 +502,14 @@ final class JsonRpcChannel {
 
     /**
      * Waits for a future the session created. The future enforces the deadline itself; the wait here is a safety
-     * net. Unwraps the failure; on interrupt cancels the call and keeps the interrupt flag.
+     * net ({@link CallTimeoutException} if it ever fires). Unwraps the failure. An interrupt of the waiting thread
+     * cancels the call, keeps the interrupt flag and throws {@link CallCancelledException}, as an interrupt while the
+     * server starts does.
      */
     <T> T await(CompletableFuture<T> f, Duration timeout) {
-        if (f instanceof CallFuture<?> cf) {
-            cf.markAwaited(); // only this thread waits on it: its result may be delivered without a thread hop
+        CallFuture<?> call = f instanceof CallFuture<?> cf ? cf : null;
+        if (call != null) {
+            call.markAwaited(); // only this thread waits on it: its result may be delivered without a thread hop
         }
         try {
             return f.get(timeout.toMillis() + 5_000L, TimeUnit.MILLISECONDS);
@@ -513,16 +518,28 @@ final class JsonRpcChannel {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             f.cancel(true);
-            try {
-                f.getNow(null);
-            } catch (RuntimeException ex) {
-                throw unwrap(ex.getCause() != null ? ex.getCause() : ex);
-            }
-            throw new McpWasmException("interrupted while waiting for MCP server '" + serverName + "'", e);
+            throw cancelledByInterrupt(f, e);
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new McpWasmException("MCP server '" + serverName + "': no answer within " + timeout, e);
+            CallTimeoutException t = call != null
+                    ? new CallTimeoutException(serverName, call.method(), call.currentId(), timeout)
+                    : new CallTimeoutException(serverName, "request", -1, timeout);
+            t.initCause(e);
+            throw t;
         }
+    }
+
+    /** The call's own cancellation (it names the request) when the cancel produced one, else a new one. */
+    private CallCancelledException cancelledByInterrupt(CompletableFuture<?> f, InterruptedException interrupt) {
+        try {
+            f.getNow(null);
+        } catch (CompletionException | CancellationException e) {
+            if (e.getCause() instanceof CallCancelledException c) {
+                return c;
+            }
+        }
+        return new CallCancelledException(serverName, "interrupted while waiting for MCP server '" + serverName
+                + "'", interrupt);
     }
 
     private static RuntimeException unwrap(Throwable t) {
@@ -532,7 +549,8 @@ final class JsonRpcChannel {
         if (t instanceof Error) {
             throw (Error) t;
         }
-        return new McpWasmException(String.valueOf(t), t);
+        // The session fails its futures with unchecked exceptions only; a checked one is a bug here.
+        return new IllegalStateException("unexpected checked failure: " + t, t);
     }
 
     /** One logical request: its rounds (a multi round-trip request sends one per round) share its deadline. */

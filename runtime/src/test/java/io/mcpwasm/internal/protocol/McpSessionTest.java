@@ -916,6 +916,36 @@ class McpSessionTest {
         caller.join();
     }
 
+    /**
+     * A list is awaited on a future of the list cache, not on the request's own: an interrupt there used to escape
+     * as a bare {@code java.util.concurrent.CancellationException}. Like an interrupt during a call or during start,
+     * it is a {@link CallCancelledException} naming the server, and the interrupt flag stays set.
+     */
+    @Test
+    void interruptingACallerWaitingForAListIsCallCancelledNamingTheServer() throws Exception {
+        List<JsonNode> held = Collections.synchronizedList(new ArrayList<>());
+        server.on("tools/list", held::add);
+        McpSession s = initialized();
+        CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+        CompletableFuture<Boolean> flag = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                s.tools();
+                thrown.complete(null);
+            } catch (RuntimeException ex) {
+                flag.complete(Thread.currentThread().isInterrupted());
+                thrown.complete(ex);
+            }
+        });
+        caller.start();
+        waitFor(held);
+        caller.interrupt();
+        CallCancelledException e = assertInstanceOf(CallCancelledException.class, thrown.get(5, TimeUnit.SECONDS));
+        assertEquals("fake", e.serverName());
+        assertTrue(flag.get(5, TimeUnit.SECONDS), "the interrupt flag stays set");
+        caller.join();
+    }
+
     private static JsonNode waitFor(List<JsonNode> held) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (held.isEmpty() && System.nanoTime() < end) {

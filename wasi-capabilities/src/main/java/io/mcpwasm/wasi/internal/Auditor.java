@@ -18,6 +18,11 @@ public final class Auditor {
     private final String server;
     private final AuditListener listener;
 
+    /** @return the name of the server this auditor reports for */
+    public String serverName() {
+        return server;
+    }
+
     public Auditor(String server, AuditListener listener) {
         this.server = Objects.requireNonNull(server, "server");
         this.listener = Objects.requireNonNull(listener, "listener");

@@ -1,6 +1,5 @@
 package io.mcpwasm.wasi.internal;
 
-import io.mcpwasm.wasi.GuestInput;
 import io.mcpwasm.wasi.GuestOutput;
 import io.mcpwasm.wasi.internal.fs.DirEntry;
 import io.mcpwasm.wasi.internal.fs.FsDirectory;

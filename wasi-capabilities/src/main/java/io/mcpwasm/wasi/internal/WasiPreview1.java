@@ -7,10 +7,9 @@ import run.endive.runtime.HostFunction;
 import run.endive.runtime.Instance;
 import run.endive.wasm.WasmEngineException;
 import run.endive.wasm.types.ValType;
-import io.mcpwasm.wasi.GuestExitException;
-import io.mcpwasm.wasi.GuestInput;
 import io.mcpwasm.wasi.GuestOutput;
 import io.mcpwasm.wasi.McpWasmException;
+import io.mcpwasm.wasi.SandboxSetupException;
 import io.mcpwasm.wasi.internal.fs.DirEntry;
 import io.mcpwasm.wasi.internal.fs.FileStat;
 import io.mcpwasm.wasi.internal.fs.FsDirectory;
@@ -100,7 +99,8 @@ public final class WasiPreview1 {
                 fds.add(new Descriptor.Directory(p.directory(), p.guestPath(), RIGHTS_DIRECTORY, RIGHTS_ALL, 0));
             }
         } catch (ErrnoException e) {
-            throw new McpWasmException("cannot set up the descriptor table: " + e.getMessage());
+            throw new SandboxSetupException(auditor.serverName(), "cannot set up the descriptor table: " + e.getMessage(),
+                    e);
         }
     }
 

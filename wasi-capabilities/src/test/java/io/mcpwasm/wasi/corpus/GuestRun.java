@@ -7,7 +7,7 @@ import run.endive.runtime.Machine;
 import run.endive.wasm.Parser;
 import run.endive.wasm.WasmModule;
 import io.mcpwasm.wasi.AuditEvent;
-import io.mcpwasm.wasi.GuestExitException;
+import io.mcpwasm.wasi.internal.GuestExitException;
 import io.mcpwasm.wasi.WasiHost;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

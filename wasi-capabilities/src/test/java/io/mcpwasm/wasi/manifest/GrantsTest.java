@@ -165,7 +165,7 @@ class GrantsTest {
                 .secret("token", SECRET.getBytes(StandardCharsets.UTF_8)).build());
         assertTrue(g.mounts().isEmpty());
         assertTrue(g.env().isEmpty());
-        assertTrue(g.secretFiles().isEmpty());
+        assertTrue(g.secretNames().isEmpty());
         for (String[] ct : new String[][] {{"filesystem", "/data"}, {"env", "HOME"}, {"secret", "token"}}) {
             AuditEvent e = event(ct[0], ct[1]);
             assertEquals(Decision.DENIED, e.decision());
@@ -180,22 +180,6 @@ class GrantsTest {
         assertEquals(Map.of("LOG_LEVEL", "debug"), g.env());
         assertEquals(Decision.GRANTED, event("env", "LOG_LEVEL").decision());
         assertEquals(Decision.DENIED, event("env", "REGION").decision());
-    }
-
-    @Test
-    void secretsAreGrantedAtTheirGuestPathAndCopied() {
-        Manifest m = manifest("\"secrets\":[{\"name\":\"token\",\"guestPath\":\"/run/secrets/token\"}]");
-        byte[] value = SECRET.getBytes(StandardCharsets.UTF_8);
-        HostPolicy policy = HostPolicy.builder().secret("token", value).build();
-        value[0] = 'X';
-        Grants g = resolve(m, policy);
-        Map<String, byte[]> files = g.secretFiles();
-        assertEquals(List.of("/run/secrets/token"), List.copyOf(files.keySet()));
-        assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), files.get("/run/secrets/token"));
-        files.get("/run/secrets/token")[0] = 'Y';
-        assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), g.secretFiles().get("/run/secrets/token"));
-        assertNotSame(g.secretFiles().get("/run/secrets/token"), g.secretFiles().get("/run/secrets/token"));
-        assertEquals(List.of("token"), g.secretNames());
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpwasm.wasi.Manifest;
-import io.mcpwasm.wasi.ManifestTool;
+import io.mcpwasm.wasi.internal.manifest.ManifestTool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

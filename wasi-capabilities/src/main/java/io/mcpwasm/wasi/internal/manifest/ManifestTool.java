@@ -1,5 +1,7 @@
-package io.mcpwasm.wasi;
+package io.mcpwasm.wasi.internal.manifest;
 
+import io.mcpwasm.wasi.Manifest;
+import io.mcpwasm.wasi.ManifestException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,7 @@ import java.util.Optional;
  * Exit codes: 0 success, 1 the input is invalid or cannot be read or written, 2 bad usage.
  *
  * <p>Run it with the module's jar, Jackson and slf4j on the class path, e.g. from this repository:
- * {@code mvn -q -pl wasi-capabilities exec:java -Dexec.mainClass=io.mcpwasm.wasi.ManifestTool -Dexec.args="show x.wasm"}.
+ * {@code mvn -q -pl wasi-capabilities exec:java -Dexec.mainClass=io.mcpwasm.wasi.internal.manifest.ManifestTool -Dexec.args="show x.wasm"}.
  */
 public final class ManifestTool {
 

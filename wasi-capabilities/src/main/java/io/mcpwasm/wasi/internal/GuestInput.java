@@ -1,4 +1,4 @@
-package io.mcpwasm.wasi;
+package io.mcpwasm.wasi.internal;
 
 import java.util.ArrayDeque;
 import java.util.Objects;

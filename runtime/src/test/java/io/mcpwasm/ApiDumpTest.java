@@ -1,0 +1,13 @@
+package io.mcpwasm;
+
+import io.mcpwasm.build.ApiDump;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The exported API equals {@code api/mcpwasm-runtime.api}; see CONTRIBUTING.md to regenerate it. */
+class ApiDumpTest {
+    @Test
+    void publicApiMatchesTheCommittedDump() {
+        ApiDump.check(Path.of("target/classes"), Path.of("api/mcpwasm-runtime.api"), getClass().getClassLoader());
+    }
+}
