@@ -48,7 +48,7 @@ GCFLAGS_UNICODE='unicode=-d=disablenil'
 GCFLAGS_JSONSCHEMA='github.com/google/jsonschema-go/jsonschema=-l -d=disablenil'
 GOOS=wasip1 GOARCH=wasm go build -trimpath -gcflags="$GCFLAGS_UNICODE" -gcflags="$GCFLAGS_JSONSCHEMA" \
   -ldflags='-s -w' -buildvcs=false -o "$raw" .
-../embed-manifest.sh "$raw" manifest.json go-workspace.wasm
+../../guest-kits/manifest/embed-manifest.sh "$raw" manifest.json go-workspace.wasm
 rm -rf "$(dirname "$raw")"
 ls -l go-workspace.wasm
 sha256sum go-workspace.wasm
