@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds go-workspace.wasm (wasm32-wasip1) reproducibly with the Go toolchain
-# pinned in go.mod, then embeds manifest.json when the project's ManifestTool
-# is compiled.
+# pinned in go.mod, then embeds manifest.json with the guest kit's
+# guest-kits/manifest/embed-manifest.sh.
 set -euo pipefail
 cd "$(dirname "$0")"
 GO_VERSION=go1.26.8   # keep in step with the toolchain line of go.mod
