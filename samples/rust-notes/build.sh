@@ -5,7 +5,9 @@
 # (minutes); later ones reuse target/.
 set -euo pipefail
 cd "$(dirname "$0")"
-../../guest-kits/rust/build-wasip1.sh . target/rust-notes.raw.wasm
-../../guest-kits/manifest/embed-manifest.sh target/rust-notes.raw.wasm manifest.json rust-notes.wasm
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+../../guest-kits/rust/build-wasip1.sh . "$tmp/rust-notes.raw.wasm"
+../../guest-kits/manifest/embed-manifest.sh "$tmp/rust-notes.raw.wasm" manifest.json rust-notes.wasm
 ls -l rust-notes.wasm
 sha256sum rust-notes.wasm
