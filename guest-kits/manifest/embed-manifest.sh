@@ -49,5 +49,7 @@ fi
 
 tmp="$out.tmp.$$"
 trap 'rm -f "$tmp"' EXIT
-java -cp "$cp" io.mcpwasm.wasi.ManifestTool embed "$raw" "$manifest" "$tmp"
+# The tool names the temporary file it wrote; say what was written instead. Problems go to stderr.
+java -cp "$cp" io.mcpwasm.wasi.ManifestTool embed "$raw" "$manifest" "$tmp" >/dev/null
 mv "$tmp" "$out"
+echo "embedded $manifest into $out"
