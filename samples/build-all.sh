@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Rebuilds the three sample MCP servers and reports, for each, whether the new
-# .wasm is byte-identical to the one committed in git (HEAD). The toolchains are
+# Rebuilds the sample MCP servers and reports, for each, whether the new .wasm
+# is byte-identical to the one committed in git (HEAD). The toolchains are
 # pinned (go.mod toolchain line + go.sum, Cargo.lock + Debian's rustc, an exact
 # Zig release), builds use -trimpath / path remapping and strip, so a rebuild is
-# expected to match. Usage: samples/build-all.sh [--clean] [go-workspace zig-tools rust-notes]
+# expected to match. Usage: samples/build-all.sh [--clean] [DIR[:WASM] ...]
+# (WASM relative to DIR, default DIR's last name + .wasm; default: every sample below).
 # --clean builds with empty Go and Cargo caches (slow: Rust then rebuilds std).
 set -uo pipefail
 clean_dir=""
@@ -16,12 +17,17 @@ fi
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(go-workspace zig-tools rust-notes)
+[ ${#names[@]} -gt 0 ] || names=(go-workspace zig-tools rust-notes
+  http-bindings/go:http-fetch-go.wasm http-bindings/rust:http-fetch-rust.wasm http-bindings/zig:http-fetch-zig.wasm
+  third-party/rmcp-readme:../rmcp-readme.wasm)
 status=0
 report=()
-for name in "${names[@]}"; do
-  wasm="$here/$name/$name.wasm"
-  rel="samples/$name/$name.wasm"
+for entry in "${names[@]}"; do
+  name="${entry%%:*}"
+  file="${entry#*:}"
+  [ "$file" != "$entry" ] || file="$(basename "$name").wasm"
+  wasm="$(realpath -m "$here/$name/$file")"
+  rel="${wasm#"$repo"/}"
   echo "=== building $name"
   committed="$(mktemp)"
   have_committed=no

@@ -19,7 +19,7 @@ raw="$(mktemp -d)/everything-server.raw.wasm"
 GOOS=wasip1 GOARCH=wasm go build -trimpath -gcflags='unicode=-d=disablenil' \
   -gcflags='github.com/google/jsonschema-go/jsonschema=-l -d=disablenil' \
   -ldflags='-s -w' -buildvcs=false -o "$raw" "$pkg"
-../../samples/embed-manifest.sh "$raw" manifest.json everything-server.wasm
+../../guest-kits/manifest/embed-manifest.sh "$raw" manifest.json everything-server.wasm
 rm -rf "$(dirname "$raw")"
 sha256sum everything-server.wasm
 if [ -n "$native" ]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds go-workspace.wasm (wasm32-wasip1) reproducibly with the Go toolchain
-# pinned in go.mod, then embeds manifest.json when the project's ManifestTool
-# is compiled.
+# pinned in go.mod, then embeds manifest.json with the guest kit's
+# guest-kits/manifest/embed-manifest.sh.
 set -euo pipefail
 cd "$(dirname "$0")"
 GO_VERSION=go1.26.8   # keep in step with the toolchain line of go.mod
@@ -48,7 +48,7 @@ GCFLAGS_UNICODE='unicode=-d=disablenil'
 GCFLAGS_JSONSCHEMA='github.com/google/jsonschema-go/jsonschema=-l -d=disablenil'
 GOOS=wasip1 GOARCH=wasm go build -trimpath -gcflags="$GCFLAGS_UNICODE" -gcflags="$GCFLAGS_JSONSCHEMA" \
   -ldflags='-s -w' -buildvcs=false -o "$raw" .
-../embed-manifest.sh "$raw" manifest.json go-workspace.wasm
+../../guest-kits/manifest/embed-manifest.sh "$raw" manifest.json go-workspace.wasm
 rm -rf "$(dirname "$raw")"
 ls -l go-workspace.wasm
 sha256sum go-workspace.wasm

@@ -129,7 +129,9 @@ const EVENTRWFLAGS_HANGUP = 1;
 //   input is consumed (right for a blocking one-request-at-a-time server);
 // - a guest that did (Go's wasip1 runtime does at start-up) gets EAGAIN and
 //   parks in poll_oneoff; end of input is delivered only when it polls stdin
-//   with no timer pending, i.e. when it is idle with every answer written.
+//   with no timer pending, i.e. when it is idle with every answer written, or
+//   when it polls stdin after a second without reading or writing anything
+//   (a guest that re-checks stdin on a timer, as guest-kits/rust's reader does).
 // A WASI host that wants Go guests to answer while stdin stays open must give
 // the same NONBLOCK/EAGAIN/poll_oneoff behaviour on a live stream.
 function virtualStdinWasi(wasi, input) {
@@ -139,6 +141,8 @@ function virtualStdinWasi(wasi, input) {
   let pos = 0;
   let eof = false;
   let nonblock = false;
+  let lastActivity = process.hrtime.bigint();
+  const QUIET_NS = 1000000000n;
   const view = () => new DataView(memory.buffer);
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   const patched = {
@@ -156,8 +160,13 @@ function virtualStdinWasi(wasi, input) {
         pos += take;
         n += take;
       }
+      if (n > 0) lastActivity = process.hrtime.bigint();
       dv.setUint32(nreadPtr, n, true);
       return ERRNO_SUCCESS;
+    },
+    fd_write(fd, iovs, iovsLen, nwrittenPtr) {
+      if (fd === 1) lastActivity = process.hrtime.bigint();
+      return base.fd_write(fd, iovs, iovsLen, nwrittenPtr);
     },
     fd_fdstat_set_flags(fd, flags) {
       if (fd !== 0) return base.fd_fdstat_set_flags(fd, flags);
@@ -212,6 +221,11 @@ function virtualStdinWasi(wasi, input) {
         ]);
       }
       if (others.length > 0) return write(others.map((sub) => ({ sub })));
+      if (stdinSubs.length > 0 && process.hrtime.bigint() - lastActivity > QUIET_NS) {
+        // Quiet for a second with the input consumed: the guest is polling on a timer, deliver end of input.
+        eof = true;
+        return write(stdinSubs.map((sub) => ({ sub, flags: EVENTRWFLAGS_HANGUP })));
+      }
       const clocks = subs.filter((s) => s.tag === EVENTTYPE_CLOCK);
       if (clocks.length > 0) {
         // A timer is pending: let it fire, stdin stays open.

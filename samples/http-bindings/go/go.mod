@@ -4,7 +4,10 @@ go 1.26
 
 toolchain go1.26.8
 
-require github.com/modelcontextprotocol/go-sdk v1.8.0
+require (
+	github.com/mcpwasm/guest-kits/go v0.0.0
+	github.com/modelcontextprotocol/go-sdk v1.8.0
+)
 
 require (
 	github.com/google/jsonschema-go v0.4.3 // indirect
@@ -16,3 +19,6 @@ require (
 	golang.org/x/sys v0.41.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 )
+
+// The guest kit, from this repository (guest-kits/go).
+replace github.com/mcpwasm/guest-kits/go => ../../../guest-kits/go

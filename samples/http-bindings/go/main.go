@@ -14,7 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/mcpwasm/samples/http-bindings/go/mcpwasmhttp"
+	"github.com/mcpwasm/guest-kits/go/mcpwasmhttp"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 

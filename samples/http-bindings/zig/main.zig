@@ -4,7 +4,7 @@
 //! Single-threaded, blocking reads: the simplest correct server on wasip1.
 
 const std = @import("std");
-const http = @import("mcpwasm_http.zig");
+const http = @import("mcpwasm_http");
 const json = std.json;
 const Io = std.Io;
 const Allocator = std.mem.Allocator;

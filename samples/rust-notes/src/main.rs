@@ -5,11 +5,8 @@
 //! accounting of the bytes it stores and refuses to go past a quota (1 MiB, the same as the
 //! manifest's `filesystemQuota`); a host-side quota refusal is reported the same way.
 //!
-//! rmcp's `transport::stdio()` needs tokio's `io-std`, which does not work on wasip1, so
-//! `stdio` below gives rmcp an `AsyncRead`/`AsyncWrite` pair over fds 0 and 1 and drives a
-//! tokio current-thread runtime whose idle hook waits for stdin with WASI `poll_oneoff`.
-
-mod stdio;
+//! rmcp's `transport::stdio()` needs tokio's `io-std`, which does not work on wasip1; the
+//! transport comes from the guest kit instead (`mcpwasm_guest::stdio`, guest-kits/rust).
 
 use std::fs;
 use std::io::{self, Write};
@@ -19,6 +16,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rmcp::handler::server::{router::tool::ToolRouter, wrapper::Parameters};
 use rmcp::model::{Implementation, ServerCapabilities, ServerConfig};
+use mcpwasm_guest::stdio;
 use rmcp::{tool, tool_handler, tool_router, ServerHandler, ServiceExt};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -246,37 +244,21 @@ impl ServerHandler for NotesServer {
     }
 }
 
-/// Debian 12's wasi-libc (2022) has no `pthread_join`/`pthread_detach` for the non-threaded
-/// wasm32-wasi target, yet std's thread code links them. No thread can exist here, so they
-/// only ever report ENOTSUP.
-#[cfg(target_os = "wasi")]
-mod pthread_stubs {
-    const ENOTSUP: i32 = 58;
-
-    #[no_mangle]
-    pub extern "C" fn pthread_join(_thread: usize, _result: *mut *mut core::ffi::c_void) -> i32 {
-        ENOTSUP
-    }
-
-    #[no_mangle]
-    pub extern "C" fn pthread_detach(_thread: usize) -> i32 {
-        ENOTSUP
-    }
-}
-
-fn main() {
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
     let dir = std::env::args().nth(1).map_or_else(|| PathBuf::from(NOTES_DIR), PathBuf::from);
     if !dir.is_dir() {
         eprintln!("rust-notes: warning: {} is not a directory; tools will report errors", dir.display());
     }
-    let result = stdio::block_on(async move {
+    let result = async move {
         let service = NotesServer::new(dir)
-            .serve(stdio::transport())
+            .serve(stdio())
             .await
             .map_err(|e| format!("initialization failed: {e}"))?;
         service.waiting().await.map_err(|e| format!("server task failed: {e}"))?;
         Ok::<(), String>(())
-    });
+    }
+    .await;
     if let Err(e) = result {
         eprintln!("rust-notes: {e}");
         std::process::exit(1);

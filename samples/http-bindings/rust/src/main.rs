@@ -2,8 +2,7 @@
 //! tool, `fetch_url`, that fetches a URL through the mcpwasm host's network capability
 //! (`mcpwasm_http_v1`) and returns the start of the body as text. Single-threaded, blocking stdin.
 
-mod mcpwasm_http;
-
+use mcpwasm_guest::http as mcpwasm_http;
 use serde_json::{json, Value};
 use std::io::{BufRead, Read, Write};
 

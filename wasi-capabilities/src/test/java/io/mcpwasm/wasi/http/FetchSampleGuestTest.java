@@ -35,8 +35,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The committed fetch_url samples of samples/http-bindings (Go: official Go MCP SDK + the mcpwasmhttp bindings;
- * Zig: std-only server + mcpwasm_http.zig; Rust: serde_json server + the mcpwasm_http.rs module), each run by
+ * The committed fetch_url samples of samples/http-bindings (Go: official Go MCP SDK + guest-kits/go's mcpwasmhttp;
+ * Zig: std-only server + guest-kits/zig; Rust: serde_json server + guest-kits/rust's http module), each run by
  * Chicory's interpreter (for one short session that beats compiling the 14 MB Go module) under {@link WasiHost}
  * plus {@link HttpImports}: one MCP session calling fetch_url against a loopback server, once for a granted host
  * and once for a refused one.

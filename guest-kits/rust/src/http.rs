@@ -4,13 +4,12 @@
 //! it reads through [`std::io::Read`].
 //!
 //! ```ignore
-//! let mut resp = mcpwasm_http::request("GET", "https://api.example.com/x", &[], &[])?;
+//! use std::io::Read;
+//! let mut resp = mcpwasm_guest::http::request("GET", "https://api.example.com/x", &[], &[])?;
 //! let mut text = String::new();
 //! resp.by_ref().take(1 << 20).read_to_string(&mut text)?;
 //! ```
 //! Outside wasm32 every call fails with [`Code::Unavailable`].
-
-#![allow(dead_code)] // a library module: the server uses only part of it
 
 use std::fmt;
 use std::io;

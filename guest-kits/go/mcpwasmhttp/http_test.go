@@ -2,6 +2,7 @@ package mcpwasmhttp
 
 import (
 	"errors"
+	"net/http"
 	"testing"
 )
 
@@ -32,6 +33,22 @@ func TestNoHostOutsideWasip1(t *testing.T) {
 		t.Skip("running under wasip1")
 	}
 	_, err := Get("https://example.com/")
+	var e *Error
+	if !errors.As(err, &e) || e.Code != Unavailable {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestInstallRoutesDefaultClientThroughTheHost(t *testing.T) {
+	if Available() {
+		t.Skip("running under wasip1")
+	}
+	saved := http.DefaultTransport
+	defer func() { http.DefaultTransport = saved }()
+	Install()
+	// Natively there is no host, so a request that went through Transport fails with Unavailable;
+	// Go's own transport would have tried to dial instead.
+	_, err := http.Get("https://example.com/")
 	var e *Error
 	if !errors.As(err, &e) || e.Code != Unavailable {
 		t.Fatalf("got %v", err)

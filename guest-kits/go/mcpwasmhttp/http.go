@@ -9,7 +9,9 @@
 //	defer resp.Close()
 //	body, err := io.ReadAll(io.LimitReader(resp, 1<<20))
 //
-// Or through net/http: &http.Client{Transport: mcpwasmhttp.Transport{}}.
+// Or through net/http: mcpwasmhttp.Install() once in main makes http.Get,
+// http.DefaultClient and every client without its own Transport use the host;
+// &http.Client{Transport: mcpwasmhttp.Transport{}} does it for one client.
 //
 // A Response is not safe for concurrent use. Outside wasip1 every call fails
 // with code Unavailable.

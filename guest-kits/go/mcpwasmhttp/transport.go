@@ -17,6 +17,15 @@ const MaxRequestBody = 8 << 20
 // observed: the host's timeouts bound every request.
 type Transport struct{}
 
+// Install makes Transport the default of net/http, in one line at the start of
+// main: http.DefaultTransport is replaced, so http.Get, http.DefaultClient and
+// every client without a Transport of its own (as SDKs and API clients build
+// them) send their requests through the host. On wasip1 Go's own transport
+// cannot dial at all, so nothing that worked before is lost.
+func Install() {
+	http.DefaultTransport = Transport{}
+}
+
 // RoundTrip implements http.RoundTripper.
 func (Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte

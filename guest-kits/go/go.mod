@@ -1,0 +1,3 @@
+module github.com/mcpwasm/guest-kits/go
+
+go 1.21
