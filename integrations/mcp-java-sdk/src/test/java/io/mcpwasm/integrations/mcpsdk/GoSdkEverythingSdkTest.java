@@ -55,10 +55,12 @@ class GoSdkEverythingSdkTest {
     void samplingElicitationAndRootsReachTheClientsHandlers() {
         AtomicInteger samplings = new AtomicInteger();
         AtomicInteger elicitations = new AtomicInteger();
+        List<String> modes = new java.util.concurrent.CopyOnWriteArrayList<>();
         WasmMcpTransport transport = WasmMcpTransport.start(everything, HostPolicy.denyAll());
         try (McpSyncClient client = McpClient.sync(transport).requestTimeout(REQUEST_TIMEOUT)
                 .initializationTimeout(REQUEST_TIMEOUT)
-                .capabilities(McpSchema.ClientCapabilities.builder().roots(true).sampling().elicitation().build())
+                .capabilities(McpSchema.ClientCapabilities.builder().roots(true).sampling()
+                        .elicitation(true, true).build())
                 .roots(new McpSchema.Root("file:///work", "work"))
                 .sampling(req -> {
                     samplings.incrementAndGet();
@@ -67,8 +69,14 @@ class GoSdkEverythingSdkTest {
                 })
                 .elicitation(req -> {
                     elicitations.incrementAndGet();
+                    modes.add("form:" + req.message());
                     return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT,
                             Map.of("random", "xyzzy"));
+                })
+                .urlElicitation(req -> {
+                    elicitations.incrementAndGet();
+                    modes.add("url:" + req.message() + " " + req.url());
+                    return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT, null);
                 })
                 .build()) {
             assertEquals("everything", client.initialize().serverInfo().name());
@@ -94,6 +102,8 @@ class GoSdkEverythingSdkTest {
             assertFalse(Boolean.TRUE.equals(client.callTool(call("log", Map.of())).isError()));
             assertEquals("(elicitation pending)", text(client.callTool(call("elicit (url)", Map.of()))));
             assertEquals(2, elicitations.get(), "the url elicitation reached the handler too");
+            assertEquals(List.of("form:provide a random string", "url:submit a string http://localhost:6062?id=1"),
+                    modes);
             assertEquals(List.of("http://example.com/~{resource_name}/"), client.listResourceTemplates()
                     .resourceTemplates().stream().map(McpSchema.ResourceTemplate::uriTemplate).toList());
             assertEquals(List.of("greet", "greet (with Icons)"),
