@@ -2,6 +2,7 @@ package io.mcpwasm;
 
 import io.mcpwasm.FailureKind;
 import io.mcpwasm.internal.GuestProcess;
+import io.mcpwasm.internal.InputWatch;
 import io.mcpwasm.wasi.Grants;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,7 +13,9 @@ import java.util.function.Consumer;
 /**
  * A raw line connection to a running guest, for hosts that speak MCP themselves (such as the official MCP Java
  * SDK through an adapter): the host sends JSON-RPC messages and receives every line the guest writes, in order.
- * No MCP logic runs here; the sandbox, limits and fault handling are the same as for {@link McpServer}.
+ * No MCP logic runs here; the sandbox, limits and fault handling are the same as for {@link McpServer}: a guest
+ * that leaves its input unread for longer than its call timeout is unresponsive, and the connection is closed
+ * with a {@link ServerFailedException} of kind {@link FailureKind#UNRESPONSIVE}.
  * Obtain one from {@link McpModule#connect}.
  *
  * <p>Threading: {@link #send} is thread-safe and never blocks. Inbound messages and the final close notice are
@@ -24,6 +27,7 @@ public final class GuestConnection implements AutoCloseable {
     private final SerialExecutor inbound;
     private final Duration closeGrace;
     private final McpRuntime runtime;
+    private volatile InputWatch inputWatch;
     private volatile boolean closed;
 
     private GuestConnection(String name, GuestProcess process, SerialExecutor inbound, Duration closeGrace,
@@ -39,13 +43,18 @@ public final class GuestConnection implements AutoCloseable {
                                 Consumer<ServerFailedException> onClosed) {
         McpRuntime runtime = module.runtime();
         SerialExecutor inbound = new SerialExecutor(runtime.events());
+        InputWatch[] watch = new InputWatch[1];
         GuestProcess process = new GuestProcess(module.name(), module.wasmModule(), module.machineFactory(), module.dataImage(),
-                runtime.guestThreads(), grants, options.args(), options.maxQueuedInputBytes(),
+                runtime.guestThreads(), grants, module.guestArgs(options), options.maxQueuedInputBytes(),
                 (b, off, len) -> {
                     String line = new String(b, off, len, StandardCharsets.UTF_8);
                     inbound.execute(() -> onMessage.accept(line));
                 },
                 exit -> {
+                    InputWatch w = watch[0];
+                    if (w != null) {
+                        w.stop();
+                    }
                     ServerFailedException f = exit.clean() ? null
                             : new ServerFailedException(module.name(), exit.kind(), exit.message(), exit.cause());
                     inbound.execute(() -> onClosed.accept(f));
@@ -53,6 +62,10 @@ public final class GuestConnection implements AutoCloseable {
         GuestConnection c = new GuestConnection(module.name(), process, inbound, options.closeGrace(), runtime);
         runtime.register(c);
         process.start();
+        // input left unread past the call timeout: the guest is unresponsive, and the connection closes with that
+        c.inputWatch = InputWatch.start(module.name(), runtime.timer(), process, grants.limits().callTimeout(),
+                () -> !c.closed && process.isAlive());
+        watch[0] = c.inputWatch;
         return c;
     }
 
@@ -91,6 +104,10 @@ public final class GuestConnection implements AutoCloseable {
             return;
         }
         closed = true;
+        InputWatch w = inputWatch;
+        if (w != null) {
+            w.stop();
+        }
         runtime.unregister(this);
         process.stop(closeGrace);
     }

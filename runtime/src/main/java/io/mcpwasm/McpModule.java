@@ -7,6 +7,7 @@ import io.mcpwasm.internal.DataImage;
 import io.mcpwasm.wasi.Grants;
 import io.mcpwasm.wasi.HostPolicy;
 import io.mcpwasm.wasi.Manifest;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -98,7 +99,8 @@ public final class McpModule {
 
     /**
      * Like {@link #connect(HostPolicy, Consumer, Consumer)}, with options: of these a raw connection uses the
-     * guest's {@linkplain ServerOptions#args() arguments} and the close grace.
+     * guest's {@linkplain ServerOptions#args() arguments}, the input bound and the close grace. Input the guest
+     * leaves unread for longer than its call timeout closes the connection as unresponsive.
      */
     public GuestConnection connect(HostPolicy policy, ServerOptions options, Consumer<String> onMessage,
                                    Consumer<ServerFailedException> onClosed) {
@@ -127,6 +129,11 @@ public final class McpModule {
     /** The module's data segments merged once for all its instances (null when not applicable). */
     DataImage dataImage() {
         return dataImage;
+    }
+
+    /** The guest's arguments after argv[0] for these options: theirs when given, else the manifest's. */
+    List<String> guestArgs(ServerOptions options) {
+        return options.argsOr(manifest != null ? manifest.args() : List.of());
     }
 
     Manifest manifestOrNull() {

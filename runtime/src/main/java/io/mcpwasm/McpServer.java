@@ -2,6 +2,7 @@ package io.mcpwasm;
 
 import io.mcpwasm.FailureKind;
 import io.mcpwasm.internal.GuestProcess;
+import io.mcpwasm.internal.InputWatch;
 import io.mcpwasm.internal.protocol.McpSession;
 import io.mcpwasm.wasi.Grants;
 import io.mcpwasm.wasi.HostPolicy;
@@ -12,8 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +59,7 @@ public final class McpServer implements AutoCloseable {
         GuestProcess process;
         McpSession session;
         volatile ServerInfo info;
-        volatile ScheduledFuture<?> inputWatch;
+        volatile InputWatch inputWatch;
 
         Generation(int number) {
             this.number = number;
@@ -309,7 +308,7 @@ public final class McpServer implements AutoCloseable {
         gen.session = session;
         gen.process = new GuestProcess(name, module.wasmModule(), module.machineFactory(), module.dataImage(),
                 runtime.guestThreads(),
-                grants, options.args(),
+                grants, module.guestArgs(options),
                 options.maxQueuedInputBytes(),
                 (b, off, len) -> session.onMessage(b, off, len),
                 exit -> onExit(gen, exit));
@@ -350,38 +349,21 @@ public final class McpServer implements AutoCloseable {
      * timeout is unresponsive (it may be sleeping or waiting on a clock, where the busy check cannot see it).
      */
     private void watchInput(Generation gen) {
-        Duration callTimeout = grants.limits().callTimeout();
-        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
-                Math.min(callTimeout.toNanos() / 4, TimeUnit.SECONDS.toNanos(1)));
-        Runnable check = () -> {
+        gen.inputWatch = InputWatch.start(name, runtime.timer(), gen.process, grants.limits().callTimeout(), () -> {
             synchronized (lock) {
-                if (gen != current || gen.failed || state == ServerState.CLOSED) {
-                    stopWatchingInput(gen);
-                    return;
-                }
+                return gen == current && !gen.failed && state != ServerState.CLOSED;
             }
-            long unread = gen.process.unreadInputNanos();
-            if (unread > callTimeout.toNanos()) {
-                gen.process.abort(FailureKind.UNRESPONSIVE, "left its input unread for "
-                        + TimeUnit.NANOSECONDS.toMillis(unread) + " ms, longer than its call timeout of "
-                        + callTimeout.toMillis() + " ms", null);
-            }
-        };
-        try {
-            gen.inputWatch = runtime.timer().scheduleWithFixedDelay(check, period, period, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("server '{}': the runtime is closing; its input is not watched", name);
-        }
+        });
     }
 
     /**
-     * Ends a generation's input watch at once (the timer drops cancelled tasks), so that a closed or failed
-     * generation is not held by the timer until the watch's next run.
+     * Ends a generation's input watch at once, so that a closed or failed generation is not held by the timer
+     * until the watch's next run.
      */
     private static void stopWatchingInput(Generation gen) {
-        ScheduledFuture<?> w = gen.inputWatch;
+        InputWatch w = gen.inputWatch;
         if (w != null) {
-            w.cancel(false);
+            w.stop();
         }
     }
 

@@ -55,6 +55,7 @@ public final class ServerOptions {
     private final ElicitationHandler elicitationHandler;
     private final List<String> protocolVersions;
     private final List<String> args;
+    private final boolean argsGiven;
 
     private ServerOptions(Builder b) {
         this.autoRestart = b.autoRestart;
@@ -70,6 +71,7 @@ public final class ServerOptions {
         this.elicitationHandler = b.elicitationHandler;
         this.protocolVersions = b.protocolVersions;
         this.args = List.copyOf(b.args);
+        this.argsGiven = b.argsGiven;
     }
 
     /** The defaults listed in the class comment. */
@@ -95,8 +97,16 @@ public final class ServerOptions {
     public ElicitationHandler elicitationHandler() { return elicitationHandler; }
     /** The protocol revisions accepted, most wanted first; see {@link Builder#protocolVersions(String...)}. */
     public List<String> protocolVersions() { return protocolVersions; }
-    /** The guest's command-line arguments after argv[0], which is always the server's name; default none. */
+    /**
+     * The guest's command-line arguments after argv[0], which is always the server's name, as set with
+     * {@link Builder#args(String...)}; default none, and then the manifest's {@code "args"} are used.
+     */
     public List<String> args() { return args; }
+
+    /** The arguments the guest gets: these options' when they were set (even to none), else the manifest's. */
+    List<String> argsOr(List<String> manifestArgs) {
+        return argsGiven ? args : manifestArgs;
+    }
 
     /** Builds {@link ServerOptions}; every setter fails fast on a bad value. */
     public static final class Builder {
@@ -113,12 +123,15 @@ public final class ServerOptions {
         private ElicitationHandler elicitationHandler;
         private List<String> protocolVersions = DEFAULT_PROTOCOL_VERSIONS;
         private final List<String> args = new ArrayList<>();
+        private boolean argsGiven;
 
         private Builder() {}
 
         /**
          * The guest's command-line arguments, as {@code args_get} gives them after argv[0] (the server's name),
-         * e.g. {@code args("-memory", "/data/memory.json")}. Replaces earlier ones. Each must be free of NUL.
+         * e.g. {@code args("-memory", "/data/memory.json")}. Replaces earlier ones, and the manifest's
+         * {@code "args"} (calling it with none gives the guest no arguments even when the manifest has some).
+         * Each must be free of NUL.
          */
         public Builder args(String... arguments) {
             return args(List.of(arguments));
@@ -135,6 +148,7 @@ public final class ServerOptions {
             }
             args.clear();
             args.addAll(arguments);
+            argsGiven = true;
             return this;
         }
 

@@ -229,6 +229,32 @@ class HostileTrafficTest {
     }
 
     @Test
+    void aRawConnectionWhoseGuestStopsReadingIsClosedAsUnresponsive() throws Exception {
+        HostPolicy policy = HostPolicy.builder().maxCallTimeout(Duration.ofMillis(800)).build();
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        CompletableFuture<ServerFailedException> closed = new CompletableFuture<>();
+        try (GuestConnection c = module.connect(policy, lines::add, closed::complete)) {
+            c.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"stop_reading\"}}");
+            String reply = lines.poll(60, TimeUnit.SECONDS);
+            assertTrue(reply != null && reply.contains("no longer reading"), "reply: " + reply);
+            Thread.sleep(1500); // longer than the call timeout: with no input queued, the idle guest is fine
+            assertTrue(c.isOpen(), "a guest with nothing to read is not unresponsive");
+            long start = System.nanoTime();
+            c.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+            ServerFailedException f = closed.get(10, TimeUnit.SECONDS);
+            assertTrue(f != null, "closed with a failure, not as a clean exit");
+            assertEquals(FailureKind.UNRESPONSIVE, f.kind());
+            assertTrue(f.getMessage().contains("left its input unread"), f.getMessage());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "noticed within a few timeouts");
+            for (int i = 0; i < 200 && c.isOpen(); i++) {
+                Thread.sleep(25); // the close notice comes from the guest thread just before it ends
+            }
+            assertFalse(c.isOpen());
+            assertTrue(lines.isEmpty(), "the ping was never answered: " + lines);
+        }
+    }
+
+    @Test
     void inputForAGuestIsBoundedAndReleasedOnClose() throws Exception {
         HostPolicy policy = HostPolicy.builder().maxCallTimeout(Duration.ofSeconds(20)).build();
         ServerOptions options = ServerOptions.builder().maxQueuedInputBytes(64 * 1024).build();

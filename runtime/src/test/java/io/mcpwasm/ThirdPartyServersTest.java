@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -164,6 +166,148 @@ class ThirdPartyServersTest {
                 "greet (content with ResourceLink)", "ping", "log", "sample", "elicit (form)", "elicit (url)",
                 "roots");
         return Integer.compare(order.indexOf(a), order.indexOf(b));
+    }
+
+    // ------------------------------------------------------------------ mcp-go examples/everything
+
+    @ParameterizedTest
+    @ValueSource(strings = {HANDSHAKE, STATELESS})
+    void mcpGoEverythingAnswersEveryToolResourceAndPrompt(String revision) {
+        McpModule module = module("mcp-go-everything.wasm");
+        try (McpServer server = module.start(HostPolicy.denyAll(), options(revision).args("-t", "stdio").build())) {
+            assertEquals(revision, server.info().protocolVersion());
+            assertEquals("example-servers/everything", server.info().name());
+            server.ping();
+            assertEquals(List.of("add", "echo", "getTinyImage", "get_resource_link", "longRunningOperation",
+                    "notify"), server.tools().stream().map(Tool::name).sorted().collect(Collectors.toList()));
+            assertEquals("Echo: hello", server.call("echo", Map.of("message", "hello")).text());
+            assertEquals("The sum of 2.000000 and 3.500000 is 5.500000.",
+                    server.call("add", Map.of("a", 2, "b", 3.5)).text());
+            assertEquals("notification sent successfully", server.call("notify", Map.of()).text());
+            ToolResult image = server.call("getTinyImage", Map.of());
+            assertEquals("This is a tiny image:\nThe image above is the MCP tiny image.", image.text());
+            ImageContent png = (ImageContent) image.content().get(1);
+            assertEquals("image/png", png.mimeType());
+            assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png.bytes(), 4));
+            ToolResult link = server.call("get_resource_link", Map.of("resource_type", "report"));
+            assertEquals("file:///example/report.pdf", ((ResourceLink) link.content().get(1)).uri());
+
+            List<Resource> resources = server.resources();
+            assertEquals(101, resources.size(), "the static resource and 100 generated ones");
+            assertEquals("test://static/resource", server.read("test://static/resource").get(0).uri());
+            assertEquals("Text content for resource 3", server.read("test://static/resource/3").get(0).text());
+            ResourceContents blob = server.read("test://static/resource/4").get(0);
+            assertEquals("Binary content for resource 4",
+                    new String(blob.bytes(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("test://dynamic/resource/{id}", server.resourceTemplates().get(0).uriTemplate());
+            assertEquals(List.of("complex_prompt", "simple_prompt"), server.prompts().stream().map(Prompt::name)
+                    .sorted().collect(Collectors.toList()));
+            assertEquals("This is a simple prompt without arguments.", ((TextContent) server.prompt("simple_prompt",
+                    Map.of()).messages().get(0).content()).text());
+            PromptResult complex = server.prompt("complex_prompt", Map.of("temperature", "0.7", "style", "terse"));
+            assertEquals("This is a complex prompt with arguments: temperature=0.7, style=terse",
+                    ((TextContent) complex.messages().get(0).content()).text());
+            assertInstanceOf(ImageContent.class, complex.messages().get(2).content());
+            assertEquals(List.of("casual", "creative"), server.complete(CompletionReference.prompt("complex_prompt"),
+                    "style", "c", null).values());
+            server.setLogLevel(LogLevel.DEBUG);
+            if (revision.equals(HANDSHAKE)) {
+                server.subscribe("test://static/resource");
+                server.unsubscribe("test://static/resource");
+            }
+            // On 2026-07-28 a subscription is a subscriptions/listen stream whose answer mcp-go writes from another
+            // goroutine after its stdin reader is back in fd_read: it waits for the next input line, the same
+            // limitation as longRunningOperation's below.
+            server.ping();
+        }
+    }
+
+    /**
+     * NOT YET WORKING (issue 10): longRunningOperation sleeps between progress notifications while Go's scheduler otherwise waits on stdin
+     * (poll_oneoff with an fd_read and a clock subscription): the timers must fire while stdin stays empty, so the
+     * notifications arrive spread over the call, not all at its end, and the result arrives on time.
+     */
+    @Disabled("mcp-go's stdin reader blocks the only wasm thread in fd_read while the tool's goroutine sleeps on a "
+            + "Go timer; Go's wasip1 scheduler, kept busy by os/signal's sched_yield loop, never polls, so neither a "
+            + "bounded read nor EAGAIN lets the timer fire without the next input line (see the report in issue 10)")
+    @ParameterizedTest
+    @ValueSource(strings = {HANDSHAKE, STATELESS})
+    void mcpGoLongRunningOperationReportsProgressWhileItRuns(String revision) {
+        McpModule module = module("mcp-go-everything.wasm");
+        try (McpServer server = module.start(HostPolicy.denyAll(), options(revision).build())) {
+            List<long[]> progress = new CopyOnWriteArrayList<>();
+            List<String> messages = new CopyOnWriteArrayList<>();
+            long start = System.nanoTime();
+            ToolResult r = server.call("longRunningOperation", Map.of("duration", 2, "steps", 4),
+                    CallOptions.builder().timeout(Duration.ofSeconds(60)).progressListener((p, total, message) -> {
+                        progress.add(new long[] {(long) p, System.nanoTime() - start});
+                        messages.add(message);
+                    }).build());
+            long took = System.nanoTime() - start;
+            assertEquals("Long running operation completed. Duration: 2.000000 seconds, Steps: 4.", r.text());
+            assertEquals(List.of(1L, 2L, 3L, 4L), progress.stream().map(p -> p[0]).toList());
+            assertEquals(List.of("Server progress 25%", "Server progress 50%", "Server progress 75%",
+                    "Server progress 100%"), messages);
+            assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(2000), "the guest slept its 4 x 500 ms: " + took);
+            assertTrue(took < TimeUnit.SECONDS.toNanos(20), "the result came on time, not at a timeout: " + took);
+            long firstAt = progress.get(0)[1];
+            long lastAt = progress.get(3)[1];
+            assertTrue(lastAt - firstAt >= TimeUnit.MILLISECONDS.toNanos(1200),
+                    "the notifications are spread over the call, not bunched at its end: first at "
+                            + firstAt / 1_000_000 + " ms, last at " + lastAt / 1_000_000 + " ms");
+            assertTrue(firstAt < took - TimeUnit.MILLISECONDS.toNanos(1200),
+                    "the first arrived well before the result: " + firstAt / 1_000_000 + " of " + took / 1_000_000);
+        }
+    }
+
+    // ------------------------------------------------------------------ arguments: manifest defaults, host override
+
+    /**
+     * go-sdk's memory example persists its knowledge base to the file its {@code -memory} flag names. The module
+     * gets a manifest (embedded into a copy) that mounts /data and passes {@code -memory /data/from-manifest.json};
+     * a host's {@code ServerOptions.args} replace those arguments.
+     */
+    @Test
+    void manifestArgsReachTheGuestAndServerOptionsReplaceThem(@TempDir Path tmp) throws Exception {
+        byte[] wasm = Files.readAllBytes(DIR.resolve("go-sdk-memory.wasm"));
+        byte[] withManifest = io.mcpwasm.wasi.Manifest.embed(wasm, """
+                {"manifestVersion": 1, "name": "memory",
+                 "mounts": [{"guestPath": "/data", "mode": "rw", "purpose": "the knowledge base file"}],
+                 "args": ["-memory", "/data/from-manifest.json"]}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (runtime == null) {
+            runtime = TestGuests.runtime();
+        }
+        McpModule module = runtime.load(withManifest, "memory");
+        assertEquals(List.of("-memory", "/data/from-manifest.json"), module.manifest().orElseThrow().args());
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        HostPolicy policy = HostPolicy.builder().mount("/data", data).build();
+        Map<String, Object> entity = Map.of("entities", List.of(Map.of("name", "Ada", "entityType", "person",
+                "observations", List.of("wrote the first program"))));
+
+        try (McpServer server = module.start(policy, options(HANDSHAKE).build())) {
+            assertFalse(server.call("create_entities", entity).isError());
+        }
+        String saved = Files.readString(data.resolve("from-manifest.json"));
+        assertTrue(saved.contains("wrote the first program"), saved);
+
+        try (McpServer server = module.start(policy, options(HANDSHAKE)
+                .args("-memory", "/data/from-options.json").build())) {
+            String graph = server.call("read_graph", Map.of()).text();
+            assertFalse(graph.contains("Ada"), "a fresh file, the manifest's is not read: " + graph);
+            assertFalse(server.call("create_entities", entity).isError());
+        }
+        assertTrue(Files.readString(data.resolve("from-options.json")).contains("Ada"));
+        assertEquals(saved, Files.readString(data.resolve("from-manifest.json")), "the manifest's file is untouched");
+
+        try (McpServer server = module.start(policy, options(HANDSHAKE).args(List.of()).build())) {
+            assertFalse(server.call("create_entities", entity).isError());
+        }
+        try (var files = Files.list(data)) {
+            assertEquals(List.of("from-manifest.json", "from-options.json"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList(),
+                    "no arguments: the knowledge base stays in memory");
+        }
     }
 
     // ------------------------------------------------------------------ go-sdk conformance/everything-server

@@ -31,8 +31,9 @@ import java.util.OptionalLong;
  *     """);
  * }</pre>
  *
- * <p>Errors: every problem is a {@link ManifestException} whose message names the field path
- * ({@code mounts[0].guestPath}) and the reason. Unknown fields are errors.
+ * <p>Errors: a {@link ManifestException} whose message names the field path ({@code mounts[0].guestPath}) and
+ * the reason of every problem found (the parser does not stop at the first), and the file when it was read from
+ * one. Unknown fields are errors.
  *
  * <p>Threading: instances are immutable and thread-safe.
  */
@@ -62,9 +63,11 @@ public final class Manifest {
     private final Clock clock;
     private final boolean random;
     private final boolean stateless;
+    private final List<String> args;
 
     Manifest(String name, String version, String description, List<Mount> mounts, List<HostPattern> networkHosts,
-             List<String> env, List<Secret> secrets, Limits limits, Clock clock, boolean random, boolean stateless) {
+             List<String> env, List<Secret> secrets, Limits limits, Clock clock, boolean random, boolean stateless,
+             List<String> args) {
         this.name = Objects.requireNonNull(name, "name");
         this.version = version;
         this.description = description;
@@ -76,6 +79,7 @@ public final class Manifest {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = random;
         this.stateless = stateless;
+        this.args = List.copyOf(args);
     }
 
     /**
@@ -161,7 +165,12 @@ public final class Manifest {
         } catch (IOException e) {
             throw new ManifestException(null, "cannot read module " + wasmFile + ": " + e, e);
         }
-        Optional<Manifest> embedded = fromWasm(wasm);
+        Optional<Manifest> embedded;
+        try {
+            embedded = fromWasm(wasm);
+        } catch (ManifestException e) {
+            throw e.in("the '" + SECTION_NAME + "' section of " + wasmFile);
+        }
         Path sidecar = sidecarPath(wasmFile);
         Optional<Manifest> side;
         try {
@@ -171,7 +180,7 @@ public final class Manifest {
         } catch (IOException e) {
             throw new ManifestException(null, "cannot read sidecar manifest " + sidecar + ": " + e, e);
         } catch (ManifestException e) {
-            throw new ManifestException(e.field().orElse(null), e.reason() + " (in " + sidecar + ")", e);
+            throw e.in(sidecar.toString());
         }
         if (embedded.isPresent() && side.isPresent() && !embedded.get().equals(side.get())) {
             throw new ManifestException(null, "the manifest embedded in " + wasmFile + " and the sidecar " + sidecar
@@ -243,26 +252,34 @@ public final class Manifest {
         return stateless;
     }
 
+    /**
+     * The guest's default command-line arguments after argv[0] (which is the server's name), in manifest order;
+     * empty when the manifest has no {@code "args"}. A host that sets its own arguments replaces them.
+     */
+    public List<String> args() {
+        return args;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Manifest m && name.equals(m.name) && Objects.equals(version, m.version)
                 && Objects.equals(description, m.description) && mounts.equals(m.mounts)
                 && networkHosts.equals(m.networkHosts) && env.equals(m.env) && secrets.equals(m.secrets)
                 && limits.equals(m.limits) && clock.equals(m.clock) && random == m.random
-                && stateless == m.stateless;
+                && stateless == m.stateless && args.equals(m.args);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, version, description, mounts, networkHosts, env, secrets, limits, clock, random,
-                stateless);
+                stateless, args);
     }
 
     @Override
     public String toString() {
         return "Manifest[name=" + name + ", version=" + version + ", mounts=" + mounts + ", network=" + networkHosts
                 + ", env=" + env + ", secrets=" + secrets + ", limits=" + limits + ", clock=" + clock
-                + ", random=" + random + ", stateless=" + stateless + "]";
+                + ", random=" + random + ", stateless=" + stateless + ", args=" + args + "]";
     }
 
     /**

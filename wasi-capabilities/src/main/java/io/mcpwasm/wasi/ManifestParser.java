@@ -43,6 +43,9 @@ final class ManifestParser {
             .disable(JsonParser.Feature.ALLOW_COMMENTS)
             .build();
 
+    /** Every problem found so far; the parser goes on after one, so that the author sees them all at once. */
+    private final List<ManifestException> problems = new ArrayList<>();
+
     private ManifestParser() {
     }
 
@@ -74,68 +77,96 @@ final class ManifestParser {
         if (root == null || root.isMissingNode()) {
             throw new ManifestException(null, "manifest is empty");
         }
-        return top(root);
+        ManifestParser parser = new ManifestParser();
+        Manifest m = parser.top(root);
+        if (!parser.problems.isEmpty()) {
+            throw ManifestException.of(parser.problems);
+        }
+        return m;
     }
 
-    private static Manifest top(JsonNode root) {
+    /** Runs one check; a problem it finds is recorded and {@code fallback} stands in for its value. */
+    private <T> T check(java.util.function.Supplier<T> part, T fallback) {
+        try {
+            return part.get();
+        } catch (ManifestException e) {
+            problems.add(e);
+            return fallback;
+        }
+    }
+
+    private Manifest top(JsonNode root) {
         object(root, "", TOP);
-        JsonNode v = root.get("manifestVersion");
-        if (v == null) {
-            throw new ManifestException("manifestVersion", "required; this host reads manifestVersion 1");
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() != Manifest.VERSION) {
-            throw new ManifestException("manifestVersion", "unsupported value " + v + "; this host reads "
-                    + "manifestVersion " + Manifest.VERSION);
-        }
-        JsonNode nameNode = root.get("name");
-        if (nameNode == null) {
-            throw new ManifestException("name", "required");
-        }
-        String name = string(nameNode, "name");
-        if (name.length() > SERVER_NAME_MAX || !SERVER_NAME.matcher(name).matches()) {
-            throw new ManifestException("name", "'" + name + "' must match [a-z0-9][a-z0-9._-]* and be at most "
-                    + SERVER_NAME_MAX + " characters");
-        }
-        String version = optString(root, "version", "version", VERSION_MAX);
-        String description = optString(root, "description", "description", TEXT_MAX);
-        List<Manifest.Mount> mounts = mounts(root.get("mounts"));
-        List<HostPattern> hosts = network(root.get("network"));
-        List<String> env = env(root.get("env"));
-        List<Manifest.Secret> secrets = secrets(root.get("secrets"), mounts);
-        Manifest.Limits limits = limits(root.get("limits"));
-        Manifest.Clock clock = clock(root.get("clock"));
-        boolean random = bool(root.get("random"), "random", true);
-        boolean stateless = bool(root.get("stateless"), "stateless", false);
+        check(() -> {
+            JsonNode v = root.get("manifestVersion");
+            if (v == null) {
+                throw new ManifestException("manifestVersion", "required; this host reads manifestVersion 1");
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() != Manifest.VERSION) {
+                throw new ManifestException("manifestVersion", "unsupported value " + v + "; this host reads "
+                        + "manifestVersion " + Manifest.VERSION);
+            }
+            return null;
+        }, null);
+        String name = check(() -> {
+            String n = string(required(root, "name", ""), "name");
+            if (n.length() > SERVER_NAME_MAX || !SERVER_NAME.matcher(n).matches()) {
+                throw new ManifestException("name", "'" + n + "' must match [a-z0-9][a-z0-9._-]* and be at most "
+                        + SERVER_NAME_MAX + " characters");
+            }
+            return n;
+        }, "");
+        String version = check(() -> optString(root, "version", "version", VERSION_MAX), null);
+        String description = check(() -> optString(root, "description", "description", TEXT_MAX), null);
+        List<Manifest.Mount> mounts = check(() -> mounts(root.get("mounts")), List.of());
+        List<HostPattern> hosts = check(() -> network(root.get("network")), List.of());
+        List<String> env = check(() -> env(root.get("env")), List.of());
+        List<Manifest.Secret> secrets = check(() -> secrets(root.get("secrets"), mounts), List.of());
+        Manifest.Limits limits = check(() -> limits(root.get("limits")), Manifest.Limits.NONE);
+        Manifest.Clock clock = check(() -> clock(root.get("clock")), Manifest.Clock.DEFAULT);
+        boolean random = check(() -> bool(root.get("random"), "random", true), true);
+        boolean stateless = check(() -> bool(root.get("stateless"), "stateless", false), false);
+        List<String> args = check(() -> args(root.get("args")), List.of());
         return new Manifest(name, version, description, mounts, hosts, env, secrets, limits, clock, random,
-                stateless);
+                stateless, args);
     }
 
-    private static List<Manifest.Mount> mounts(JsonNode node) {
+    private List<Manifest.Mount> mounts(JsonNode node) {
         List<Manifest.Mount> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int i = 0;
         for (JsonNode m : array(node, "mounts", MOUNTS_MAX)) {
-            String at = "mounts[" + i + "]";
-            object(m, at, MOUNT);
-            String guestPath = guestPath(required(m, "guestPath", at), at + ".guestPath", true);
-            if (!seen.add(guestPath)) {
-                throw new ManifestException(at + ".guestPath", "'" + guestPath + "' is declared twice");
+            String at = "mounts[" + i++ + "]";
+            if (!check(() -> object(m, at, MOUNT), false)) {
+                continue;
             }
-            String modeText = string(required(m, "mode", at), at + ".mode");
-            MountMode mode = switch (modeText) {
-                case "ro" -> MountMode.READ_ONLY;
-                case "rw" -> MountMode.READ_WRITE;
-                default -> throw new ManifestException(at + ".mode", "'" + modeText + "' must be \"ro\" or \"rw\"");
-            };
-            String purpose = Optional.ofNullable(optString(m, "purpose", at + ".purpose", TEXT_MAX)).orElse("");
-            boolean required = bool(m.get("required"), at + ".required", true);
-            out.add(new Manifest.Mount(guestPath, mode, purpose, required));
-            i++;
+            String guestPath = check(() -> {
+                String p = guestPath(required(m, "guestPath", at), at + ".guestPath", true);
+                if (!seen.add(p)) {
+                    throw new ManifestException(at + ".guestPath", "'" + p + "' is declared twice");
+                }
+                return p;
+            }, null);
+            MountMode mode = check(() -> {
+                String modeText = string(required(m, "mode", at), at + ".mode");
+                return switch (modeText) {
+                    case "ro" -> MountMode.READ_ONLY;
+                    case "rw" -> MountMode.READ_WRITE;
+                    default -> throw new ManifestException(at + ".mode", "'" + modeText
+                            + "' must be \"ro\" or \"rw\"");
+                };
+            }, null);
+            String purpose = check(() -> Optional.ofNullable(optString(m, "purpose", at + ".purpose", TEXT_MAX))
+                    .orElse(""), "");
+            boolean required = check(() -> bool(m.get("required"), at + ".required", true), true);
+            if (guestPath != null && mode != null) {
+                out.add(new Manifest.Mount(guestPath, mode, purpose, required));
+            }
         }
         return out;
     }
 
-    private static List<HostPattern> network(JsonNode node) {
+    private List<HostPattern> network(JsonNode node) {
         if (node == null) {
             return List.of();
         }
@@ -144,94 +175,138 @@ final class ManifestParser {
         Set<HostPattern> seen = new HashSet<>();
         int i = 0;
         for (JsonNode h : array(node.get("hosts"), "network.hosts", HOSTS_MAX)) {
-            String at = "network.hosts[" + i + "]";
-            String text = string(h, at);
-            HostPattern p;
-            try {
-                p = HostPattern.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw new ManifestException(at, e.getMessage());
+            String at = "network.hosts[" + i++ + "]";
+            HostPattern host = check(() -> {
+                String text = string(h, at);
+                HostPattern p;
+                try {
+                    p = HostPattern.parse(text);
+                } catch (IllegalArgumentException e) {
+                    throw new ManifestException(at, e.getMessage());
+                }
+                if (!seen.add(p)) {
+                    throw new ManifestException(at, "'" + text + "' is declared twice (as " + p + ")");
+                }
+                return p;
+            }, null);
+            if (host != null) {
+                out.add(host);
             }
-            if (!seen.add(p)) {
-                throw new ManifestException(at, "'" + text + "' is declared twice (as " + p + ")");
-            }
-            out.add(p);
-            i++;
         }
         return out;
     }
 
-    private static List<String> env(JsonNode node) {
+    private List<String> env(JsonNode node) {
         List<String> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int i = 0;
         for (JsonNode e : array(node, "env", ENV_MAX)) {
-            String at = "env[" + i + "]";
-            String name = string(e, at);
-            if (name.length() > NAME_MAX || !ENV_NAME.matcher(name).matches()) {
-                throw new ManifestException(at, "'" + name + "' is not a variable name ([A-Za-z_][A-Za-z0-9_]*, "
-                        + "at most " + NAME_MAX + " characters)");
+            String at = "env[" + i++ + "]";
+            String variable = check(() -> {
+                String name = string(e, at);
+                if (name.length() > NAME_MAX || !ENV_NAME.matcher(name).matches()) {
+                    throw new ManifestException(at, "'" + name + "' is not a variable name "
+                            + "([A-Za-z_][A-Za-z0-9_]*, at most " + NAME_MAX + " characters)");
+                }
+                if (!seen.add(name)) {
+                    throw new ManifestException(at, "'" + name + "' is declared twice");
+                }
+                return name;
+            }, null);
+            if (variable != null) {
+                out.add(variable);
             }
-            if (!seen.add(name)) {
-                throw new ManifestException(at, "'" + name + "' is declared twice");
-            }
-            out.add(name);
-            i++;
         }
         return out;
     }
 
-    private static List<Manifest.Secret> secrets(JsonNode node, List<Manifest.Mount> mounts) {
+    /** The guest's default argv after argv[0]: strings without NUL, capped in count and length; may repeat. */
+    private List<String> args(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (JsonNode a : array(node, "args", ARGS_MAX)) {
+            String at = "args[" + i++ + "]";
+            String argument = check(() -> {
+                String arg = string(a, at);
+                if (arg.length() > ARG_MAX) {
+                    throw new ManifestException(at, arg.length() + " characters; at most " + ARG_MAX
+                            + " are allowed");
+                }
+                if (arg.indexOf('\0') >= 0) {
+                    throw new ManifestException(at, "contains a NUL character, which a C string cannot hold");
+                }
+                return arg;
+            }, null);
+            if (argument != null) {
+                out.add(argument);
+            }
+        }
+        return out;
+    }
+
+    private List<Manifest.Secret> secrets(JsonNode node, List<Manifest.Mount> mounts) {
         List<Manifest.Secret> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<String> paths = new HashSet<>();
         int i = 0;
         for (JsonNode s : array(node, "secrets", SECRETS_MAX)) {
-            String at = "secrets[" + i + "]";
-            object(s, at, SECRET);
-            String name = string(required(s, "name", at), at + ".name");
-            if (name.length() > NAME_MAX || !SECRET_NAME.matcher(name).matches()) {
-                throw new ManifestException(at + ".name", "'" + name + "' must match [A-Za-z0-9][A-Za-z0-9._-]* "
-                        + "and be at most " + NAME_MAX + " characters");
+            String at = "secrets[" + i++ + "]";
+            if (!check(() -> object(s, at, SECRET), false)) {
+                continue;
             }
-            if (!names.add(name)) {
-                throw new ManifestException(at + ".name", "'" + name + "' is declared twice");
-            }
-            String path = guestPath(required(s, "guestPath", at), at + ".guestPath", false);
-            if (!paths.add(path)) {
-                throw new ManifestException(at + ".guestPath", "'" + path + "' is used by two secrets");
-            }
-            String parent = path.substring(0, Math.max(1, path.lastIndexOf('/')));
-            for (Manifest.Mount m : mounts) {
-                if (m.guestPath().equals(path)) {
-                    throw new ManifestException(at + ".guestPath", "'" + path + "' is also a mount's guest path");
+            String name = check(() -> {
+                String n = string(required(s, "name", at), at + ".name");
+                if (n.length() > NAME_MAX || !SECRET_NAME.matcher(n).matches()) {
+                    throw new ManifestException(at + ".name", "'" + n + "' must match [A-Za-z0-9][A-Za-z0-9._-]* "
+                            + "and be at most " + NAME_MAX + " characters");
                 }
-                if (m.guestPath().equals(parent)) {
-                    throw new ManifestException(at + ".guestPath", "'" + path + "' is in the directory of mount '"
-                            + parent + "'; secrets are served from a read-only directory of their own, so put them"
-                            + " in another directory (e.g. /run/secrets)");
+                if (!names.add(n)) {
+                    throw new ManifestException(at + ".name", "'" + n + "' is declared twice");
                 }
+                return n;
+            }, null);
+            String path = check(() -> secretPath(s, at, paths, mounts), null);
+            if (name != null && path != null) {
+                out.add(new Manifest.Secret(name, path));
             }
-            out.add(new Manifest.Secret(name, path));
-            i++;
         }
         return out;
     }
 
-    private static Manifest.Limits limits(JsonNode node) {
+    private static String secretPath(JsonNode s, String at, Set<String> paths, List<Manifest.Mount> mounts) {
+        String path = guestPath(required(s, "guestPath", at), at + ".guestPath", false);
+        if (!paths.add(path)) {
+            throw new ManifestException(at + ".guestPath", "'" + path + "' is used by two secrets");
+        }
+        String parent = path.substring(0, Math.max(1, path.lastIndexOf('/')));
+        for (Manifest.Mount m : mounts) {
+            if (m.guestPath().equals(path)) {
+                throw new ManifestException(at + ".guestPath", "'" + path + "' is also a mount's guest path");
+            }
+            if (m.guestPath().equals(parent)) {
+                throw new ManifestException(at + ".guestPath", "'" + path + "' is in the directory of mount '"
+                        + parent + "'; secrets are served from a read-only directory of their own, so put them"
+                        + " in another directory (e.g. /run/secrets)");
+            }
+        }
+        return path;
+    }
+
+    private Manifest.Limits limits(JsonNode node) {
         if (node == null) {
             return Manifest.Limits.NONE;
         }
         object(node, "limits", LIMITS);
-        OptionalLong memory = size(node.get("memory"), "limits.memory", MEMORY_MIN, MEMORY_MAX);
-        Optional<Duration> timeout = Optional.empty();
+        OptionalLong none = OptionalLong.empty();
+        OptionalLong memory = check(() -> size(node.get("memory"), "limits.memory", MEMORY_MIN, MEMORY_MAX), none);
         JsonNode t = node.get("callTimeout");
-        if (t != null) {
-            timeout = Optional.of(duration(t, "limits.callTimeout"));
-        }
-        OptionalLong message = size(node.get("maxMessageBytes"), "limits.maxMessageBytes", 1, Integer.MAX_VALUE);
-        OptionalLong quota = size(node.get("filesystemQuota"), "limits.filesystemQuota", 0, Long.MAX_VALUE);
-        OptionalLong entries = count(node.get("filesystemEntries"), "limits.filesystemEntries");
+        Optional<Duration> timeout = t == null ? Optional.empty()
+                : check(() -> Optional.of(duration(t, "limits.callTimeout")), Optional.empty());
+        OptionalLong message = check(() -> size(node.get("maxMessageBytes"), "limits.maxMessageBytes", 1,
+                Integer.MAX_VALUE), none);
+        OptionalLong quota = check(() -> size(node.get("filesystemQuota"), "limits.filesystemQuota", 0,
+                Long.MAX_VALUE), none);
+        OptionalLong entries = check(() -> count(node.get("filesystemEntries"), "limits.filesystemEntries"), none);
         return new Manifest.Limits(memory, timeout, message, quota, entries);
     }
 
@@ -246,18 +321,27 @@ final class ManifestParser {
         return OptionalLong.of(node.longValue());
     }
 
-    private static Manifest.Clock clock(JsonNode node) {
+    private Manifest.Clock clock(JsonNode node) {
         if (node == null) {
             return Manifest.Clock.DEFAULT;
         }
         object(node, "clock", CLOCK);
-        return new Manifest.Clock(bool(node.get("realtime"), "clock.realtime", Manifest.Clock.DEFAULT.realtime()),
-                bool(node.get("monotonic"), "clock.monotonic", Manifest.Clock.DEFAULT.monotonic()));
+        boolean realtime = Manifest.Clock.DEFAULT.realtime();
+        boolean monotonic = Manifest.Clock.DEFAULT.monotonic();
+        return new Manifest.Clock(check(() -> bool(node.get("realtime"), "clock.realtime", realtime), realtime),
+                check(() -> bool(node.get("monotonic"), "clock.monotonic", monotonic), monotonic));
     }
 
     // ---- value helpers ----
 
-    private static void object(JsonNode node, String at, List<String> allowed) {
+    /**
+     * Checks that {@code node} is an object; each unknown field in it is recorded as a problem (its known fields
+     * are still read).
+     *
+     * @return true (so that it can run under {@link #check})
+     * @throws ManifestException when it is not an object at all
+     */
+    private boolean object(JsonNode node, String at, List<String> allowed) {
         if (!node.isObject()) {
             throw new ManifestException(at, "must be a JSON object, not " + kind(node));
         }
@@ -265,10 +349,11 @@ final class ManifestParser {
         while (names.hasNext()) {
             String f = names.next();
             if (!allowed.contains(f)) {
-                throw new ManifestException(at.isEmpty() ? f : at + "." + f,
-                        "unknown field; allowed here: " + String.join(", ", allowed));
+                problems.add(new ManifestException(at.isEmpty() ? f : at + "." + f,
+                        "unknown field; allowed here: " + String.join(", ", allowed)));
             }
         }
+        return true;
     }
 
     private static Iterable<JsonNode> array(JsonNode node, String at, int max) {
@@ -287,7 +372,7 @@ final class ManifestParser {
     private static JsonNode required(JsonNode obj, String field, String at) {
         JsonNode v = obj.get(field);
         if (v == null) {
-            throw new ManifestException(at + "." + field, "required");
+            throw new ManifestException(at.isEmpty() ? field : at + "." + field, "required");
         }
         return v;
     }

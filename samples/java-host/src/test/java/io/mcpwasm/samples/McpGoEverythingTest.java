@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
  * goroutine spinning in sched_yield and never polls stdin again; before the WASI host answered such a guest's
  * stdin reads by waiting instead of EAGAIN, every request after the first timed out.
  *
- * <p>Sampling, elicitation and roots on the 2026-07-28 revision through the native API are the protocol work's
- * (issue 10); here the 2025-11-25-independent parts are exercised.
+ * <p>It offers no sampling, elicitation or roots. Every tool, resource and prompt on both revisions is exercised by
+ * the runtime's ThirdPartyServersTest, and through the MCP Java SDK adapter by integrations/mcp-java-sdk's
+ * GoSdkEverythingSdkTest; here a host application's view of it.
  */
 class McpGoEverythingTest {
     private static McpRuntime runtime;

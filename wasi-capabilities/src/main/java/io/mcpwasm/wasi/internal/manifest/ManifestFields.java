@@ -12,7 +12,7 @@ public final class ManifestFields {
 
     /** Fields of the top-level object. */
     public static final List<String> TOP = List.of("manifestVersion", "name", "version", "description", "mounts",
-            "network", "env", "secrets", "limits", "clock", "random", "stateless");
+            "network", "env", "secrets", "limits", "clock", "random", "stateless", "args");
     /** Fields of each {@code mounts[i]}. */
     public static final List<String> MOUNT = List.of("guestPath", "mode", "purpose", "required");
     /** Fields of {@code network}. */
@@ -58,6 +58,10 @@ public final class ManifestFields {
     public static final int HOSTS_MAX = 256;
     /** Most entries of {@code env}. */
     public static final int ENV_MAX = 256;
+    /** Most entries of {@code args}. */
+    public static final int ARGS_MAX = 64;
+    /** Longest entry of {@code args}. */
+    public static final int ARG_MAX = 4096;
     /** Most entries of {@code secrets}. */
     public static final int SECRETS_MAX = 64;
     /** Longest {@code version}. */
