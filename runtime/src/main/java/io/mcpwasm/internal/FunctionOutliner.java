@@ -204,7 +204,7 @@ public final class FunctionOutliner {
                     throw new IllegalArgumentException("function body past the code section");
                 }
                 byte[] body = bodySize > limits.outlineAbove()
-                        ? new Body(this, c, bodyEnd, types.get(functionTypes.get(imported + i)).params()).outline()
+                        ? new Body(this, c, bodyEnd, types.get(functionTypes.get(imported + i))).outline()
                         : null;
                 if (body == null) {
                     bodies.u32(bodySize);
@@ -278,7 +278,13 @@ public final class FunctionOutliner {
     }
 
     /** A run chosen for outlining: code offsets, and the statement boundaries inside it (for halving). */
-    private record Region(int start, int end, int[] boundaries) {}
+    private record Region(int start, int end, int frame, int[] boundaries) {}
+
+    /**
+     * What a region touches: locals as {@code index << 1 | written}, in index order; the labels (as seen where the
+     * call goes) its branches leave by, in order.
+     */
+    private record Touched(int[] locals, int[] exits) {}
 
     /** One function body: walked once to choose runs, then copied with the runs replaced by calls. */
     private static final class Body {
@@ -294,6 +300,7 @@ public final class FunctionOutliner {
         private final WasmBytes.Cursor c;
         private final int end;
         private final byte[] params;
+        private final int functionResults;
         private byte[] localTypes;
         private int codeStart;
 
@@ -304,17 +311,19 @@ public final class FunctionOutliner {
         private int blockParams;
         private int blockResults;
         private final List<Integer> targets = new ArrayList<>();
+        private int opcode;
         private int localOp; // 0x20..0x22 when the instruction is a local access
         private int localIndex;
 
         private final List<Frame> frames = new ArrayList<>();
         private final List<Region> regions = new ArrayList<>();
 
-        Body(Run run, WasmBytes.Cursor c, int end, byte[] params) {
+        Body(Run run, WasmBytes.Cursor c, int end, Type type) {
             this.run = run;
             this.c = c;
             this.end = end;
-            this.params = params;
+            this.params = type.params();
+            this.functionResults = type.results().length;
         }
 
         /** One open block: its operand height and the statement and run being collected in its current body. */
@@ -324,16 +333,22 @@ public final class FunctionOutliner {
             int height;
             boolean dead;
             int statementStart;
-            int statementMinTarget = Integer.MAX_VALUE; // the outermost frame a branch in the statement targets
-            int bodyMinTarget = Integer.MAX_VALUE;
+            final int index; // 0 for the function's body
+            final int arity; // values a branch to this frame's label carries
+            // The outermost frame targeted by a branch in the current statement (and in the whole body) that a run
+            // cannot leave by: a br_table, or a branch carrying values. Other branches out of a run are passed on.
+            int statementMinBad = Integer.MAX_VALUE;
+            int bodyMinBad = Integer.MAX_VALUE;
             int runStart = -1;
             int runEnd;
             int[] runBoundaries = new int[4];
             int runBoundaryCount;
 
-            Frame(int params, int results, int pos) {
+            Frame(int index, int params, int results, boolean loop, int pos) {
+                this.index = index;
                 this.params = params;
                 this.results = results;
+                this.arity = loop ? params : results;
                 this.height = params;
                 this.statementStart = params == 0 ? pos : -1;
             }
@@ -371,7 +386,7 @@ public final class FunctionOutliner {
 
         /** Walks the code once and collects the runs in {@link #regions}. */
         private void choose() {
-            frames.add(new Frame(0, 0, c.pos)); // the function's results end it: no statement there
+            frames.add(new Frame(0, 0, functionResults, false, c.pos));
             while (true) {
                 if (c.pos >= end) {
                     throw new IllegalArgumentException("function body without its end");
@@ -382,7 +397,7 @@ public final class FunctionOutliner {
                 switch (kind) {
                     case BLOCK -> {
                         pop(f, pops + blockParams);
-                        frames.add(new Frame(blockParams, blockResults, c.pos));
+                        frames.add(new Frame(depth + 1, blockParams, blockResults, opcode == 0x03, c.pos));
                         continue;
                     }
                     case ELSE -> {
@@ -390,7 +405,7 @@ public final class FunctionOutliner {
                         f.height = f.params;
                         f.dead = false;
                         f.statementStart = f.params == 0 ? c.pos : -1;
-                        f.statementMinTarget = Integer.MAX_VALUE;
+                        f.statementMinBad = Integer.MAX_VALUE;
                         continue;
                     }
                     case END -> {
@@ -404,8 +419,8 @@ public final class FunctionOutliner {
                             return;
                         }
                         Frame parent = frames.get(depth - 1);
-                        parent.statementMinTarget = Math.min(parent.statementMinTarget, f.bodyMinTarget);
-                        parent.bodyMinTarget = Math.min(parent.bodyMinTarget, f.bodyMinTarget);
+                        parent.statementMinBad = Math.min(parent.statementMinBad, f.bodyMinBad);
+                        parent.bodyMinBad = Math.min(parent.bodyMinBad, f.bodyMinBad);
                         parent.height += f.results;
                     }
                     case BRANCH, JUMP -> {
@@ -414,8 +429,10 @@ public final class FunctionOutliner {
                             if (target < 0) {
                                 throw new IllegalArgumentException("branch to label " + t);
                             }
-                            f.statementMinTarget = Math.min(f.statementMinTarget, target);
-                            f.bodyMinTarget = Math.min(f.bodyMinTarget, target);
+                            if (opcode == 0x0e || frames.get(target).arity != 0) {
+                                f.statementMinBad = Math.min(f.statementMinBad, target);
+                                f.bodyMinBad = Math.min(f.bodyMinBad, target);
+                            }
                         }
                         if (kind == JUMP) {
                             f.dead = true;
@@ -452,8 +469,8 @@ public final class FunctionOutliner {
             int start = f.statementStart;
             int stop = c.pos;
             f.statementStart = stop;
-            boolean escapes = f.statementMinTarget <= index;
-            f.statementMinTarget = Integer.MAX_VALUE;
+            boolean escapes = f.statementMinBad <= index;
+            f.statementMinBad = Integer.MAX_VALUE;
             if (start < 0 || escapes || stop - start > run.limits.chunk()) {
                 closeRun(f);
                 return;
@@ -474,7 +491,8 @@ public final class FunctionOutliner {
 
         private void closeRun(Frame f) {
             if (f.runStart >= 0 && f.runEnd - f.runStart >= run.limits.minimum()) {
-                regions.add(new Region(f.runStart, f.runEnd, Arrays.copyOf(f.runBoundaries, f.runBoundaryCount)));
+                regions.add(new Region(f.runStart, f.runEnd, f.index,
+                        Arrays.copyOf(f.runBoundaries, f.runBoundaryCount)));
             }
             f.runStart = -1;
         }
@@ -497,22 +515,23 @@ public final class FunctionOutliner {
 
         /** The body with its regions replaced by calls (and the new functions added to the run). */
         private byte[] rewrite(int bodyStart) {
-            WasmBytes.Out out = new WasmBytes.Out(end - bodyStart + 64);
-            out.write(c.in, bodyStart, codeStart - bodyStart);
+            WasmBytes.Out code = new WasmBytes.Out(end - codeStart + 64);
             int copied = codeStart;
+            int exitLocal = localTypes.length; // the caller's new local for the exit code, when a region needs it
             boolean any = false;
+            boolean exits = false;
             List<Region> pending = new ArrayList<>(regions);
             for (int i = 0; i < pending.size(); i++) {
                 Region r = pending.get(i);
-                int[] touched = touched(r);
+                Touched touched = touched(r);
                 if (touched == null) {
                     // Too many locals or a reference-typed one: halve at a statement boundary, or leave it.
                     int[] b = r.boundaries();
                     if (b.length >= 2) {
-                        int mid = b[b.length / 2 - 1];
                         int split = b.length / 2;
-                        pending.add(i + 1, new Region(mid, r.end(), Arrays.copyOfRange(b, split, b.length)));
-                        pending.set(i, new Region(r.start(), mid, Arrays.copyOfRange(b, 0, split)));
+                        int mid = b[split - 1];
+                        pending.add(i + 1, new Region(mid, r.end(), r.frame(), Arrays.copyOfRange(b, split, b.length)));
+                        pending.set(i, new Region(r.start(), mid, r.frame(), Arrays.copyOfRange(b, 0, split)));
                         i--;
                     }
                     continue;
@@ -520,25 +539,35 @@ public final class FunctionOutliner {
                 if (r.end() - r.start() < run.limits.minimum()) {
                     continue;
                 }
-                out.write(c.in, copied, r.start() - copied);
-                replace(r, touched, out);
+                code.write(c.in, copied, r.start() - copied);
+                replace(r, touched, exitLocal, code);
                 copied = r.end();
                 any = true;
+                exits |= touched.exits().length > 0;
             }
             if (!any) {
                 return null;
             }
-            out.write(c.in, copied, end - copied);
+            code.write(c.in, copied, end - copied);
+            c.pos = bodyStart;
+            int groups = c.u32();
+            WasmBytes.Out out = new WasmBytes.Out(code.size() + codeStart - bodyStart + 8);
+            out.u32(groups + (exits ? 1 : 0));
+            out.write(c.in, c.pos, codeStart - c.pos);
+            if (exits) {
+                out.u32(1);
+                out.write(0x7f);
+            }
+            out.write(code);
             return out.toByteArray();
         }
 
-        /**
-         * The locals the region reads or writes, in index order, each as {@code index << 1 | written}; null when they
-         * do not fit in a JVM signature or one is a reference.
-         */
-        private int[] touched(Region r) {
-            byte[] seen = new byte[localTypes.length]; // 1 touched, 2 written
+        /** What {@code r} touches; null when its locals do not fit in a JVM signature or one is a reference. */
+        private Touched touched(Region r) {
+            byte[] seen = new byte[localTypes.length]; // 1 touched, 3 written
             int count = 0;
+            int nesting = 0;
+            java.util.TreeSet<Integer> exits = new java.util.TreeSet<>();
             c.pos = r.start();
             while (c.pos < r.end()) {
                 decode();
@@ -550,6 +579,18 @@ public final class FunctionOutliner {
                         count++;
                     }
                     seen[localIndex] |= (byte) (localOp == 0x20 ? 1 : 3);
+                } else if (kind == BLOCK) {
+                    nesting++;
+                } else if (kind == END) {
+                    nesting--;
+                } else if (opcode == 0x0f) {
+                    exits.add(r.frame());
+                } else if (kind == BRANCH || kind == JUMP) {
+                    for (int label : targets) {
+                        if (label >= nesting) {
+                            exits.add(label - nesting);
+                        }
+                    }
                 }
             }
             int[] touched = new int[count];
@@ -568,11 +609,20 @@ public final class FunctionOutliner {
                     touched[n++] = i << 1 | (written ? 1 : 0);
                 }
             }
-            return slots <= MAX_PARAM_SLOTS && results <= MAX_RESULTS ? touched : null;
+            if (slots > MAX_PARAM_SLOTS || results > MAX_RESULTS) {
+                return null;
+            }
+            return new Touched(touched, exits.stream().mapToInt(Integer::intValue).toArray());
         }
 
-        /** Writes the call that replaces {@code r}, and adds the new function. */
-        private void replace(Region r, int[] touched, WasmBytes.Out out) {
+        /**
+         * Writes the call that replaces {@code r}, and adds the new function. A branch out of the region becomes, in
+         * the new function, a branch out of a block around the region that leaves the branch's label (plus one) in an
+         * exit-code local, returned last; after the call, the caller takes the same branch when the code says so.
+         */
+        private void replace(Region r, Touched t, int exitLocal, WasmBytes.Out out) {
+            int[] touched = t.locals();
+            boolean exits = t.exits().length > 0;
             int[] newIndex = new int[localTypes.length];
             byte[] paramTypes = new byte[touched.length];
             int results = 0;
@@ -582,17 +632,30 @@ public final class FunctionOutliner {
                 paramTypes[i] = localTypes[local];
                 results += touched[i] & 1;
             }
-            byte[] resultTypes = new byte[results];
+            int code = touched.length; // the new function's exit-code local
+            byte[] resultTypes = new byte[results + (exits ? 1 : 0)];
             int[] written = new int[results];
             int w = 0;
-            for (int t : touched) {
-                if ((t & 1) != 0) {
-                    written[w] = t >>> 1;
-                    resultTypes[w++] = localTypes[t >>> 1];
+            for (int local : touched) {
+                if ((local & 1) != 0) {
+                    written[w] = local >>> 1;
+                    resultTypes[w++] = localTypes[local >>> 1];
                 }
             }
-            WasmBytes.Out body = new WasmBytes.Out(r.end() - r.start() + 4 * touched.length + 8);
-            body.u32(0); // no locals beyond the parameters
+            if (exits) {
+                resultTypes[results] = 0x7f;
+            }
+            WasmBytes.Out body = new WasmBytes.Out(r.end() - r.start() + 4 * touched.length + 16);
+            if (exits) {
+                body.u32(1);
+                body.u32(1);
+                body.write(0x7f);
+                body.write(0x02); // block
+                body.write(0x40);
+            } else {
+                body.u32(0); // no locals beyond the parameters
+            }
+            int nesting = 0;
             c.pos = r.start();
             while (c.pos < r.end()) {
                 int start = c.pos;
@@ -600,26 +663,73 @@ public final class FunctionOutliner {
                 if (localOp != 0) {
                     body.write(localOp);
                     body.u32(newIndex[localIndex]);
-                } else {
-                    body.write(c.in, start, c.pos - start);
+                    continue;
                 }
+                if (kind == BLOCK) {
+                    nesting++;
+                } else if (kind == END) {
+                    nesting--;
+                }
+                int exit = opcode == 0x0f ? r.frame()
+                        : (opcode == 0x0c || opcode == 0x0d) && targets.get(0) >= nesting ? targets.get(0) - nesting
+                        : -1;
+                if (exit < 0) {
+                    body.write(c.in, start, c.pos - start);
+                } else if (opcode == 0x0d) {
+                    body.write(0x04); // if
+                    body.write(0x40);
+                    exitWith(body, code, exit, nesting + 1);
+                    body.write(0x0b);
+                } else {
+                    exitWith(body, code, exit, nesting);
+                }
+            }
+            if (exits) {
+                body.write(0x0b);
             }
             for (int local : written) {
                 body.write(0x20);
                 body.u32(newIndex[local]);
             }
+            if (exits) {
+                body.write(0x20);
+                body.u32(code);
+            }
             body.write(0x0b);
             int function = run.addFunction(new Type(paramTypes, resultTypes), body.toByteArray());
-            for (int t : touched) {
+            for (int local : touched) {
                 out.write(0x20);
-                out.u32(t >>> 1);
+                out.u32(local >>> 1);
             }
             out.write(0x10);
             out.u32(function);
+            if (exits) {
+                out.write(0x21);
+                out.u32(exitLocal);
+            }
             for (int i = written.length - 1; i >= 0; i--) {
                 out.write(0x21);
                 out.u32(written[i]);
             }
+            for (int label : t.exits()) {
+                out.write(0x20);
+                out.u32(exitLocal);
+                out.write(0x41);
+                out.s64(label + 1);
+                out.write(0x46); // i32.eq
+                out.write(0x0d); // br_if
+                out.u32(label);
+            }
+        }
+
+        /** {@code code = label + 1}, then a branch out of the block around the region, {@code depth} labels up. */
+        private static void exitWith(WasmBytes.Out body, int codeLocal, int label, int depth) {
+            body.write(0x41);
+            body.s64(label + 1);
+            body.write(0x21);
+            body.u32(codeLocal);
+            body.write(0x0c);
+            body.u32(depth);
         }
 
         /** Decodes one instruction at {@code c.pos}: its kind, stack effect, branch targets and local access. */
@@ -630,6 +740,7 @@ public final class FunctionOutliner {
             localOp = 0;
             targets.clear();
             int op = c.u8();
+            opcode = op;
             switch (op) {
                 case 0x00 -> kind = JUMP; // unreachable
                 case 0x01 -> { } // nop
