@@ -17,12 +17,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What is moved: in a function whose body is over {@link Limits#outlineAbove} bytes, a run of whole
  * <em>statements</em> of one block body (a statement is the code between two points where that block's operand
- * stack is empty), at most {@link Limits#chunk} bytes long, whose branches all target blocks inside the run and
- * which contains no {@code return}. The run is replaced by {@code local.get} of every local it touches, a
- * {@code call} of a new function that takes those locals as parameters and returns the ones it writes (multi-value
- * results), and {@code local.set} of the results. The new function is the run with its local indices renumbered,
- * followed by {@code local.get} of the written locals. A local written only on some paths through the run comes back
- * unchanged, because every touched local goes in.
+ * stack is empty), at most {@link Limits#chunk} bytes long. The run is replaced by {@code local.get} of every local
+ * it touches, a {@code call} of a new function that takes those locals as parameters and returns the ones it writes
+ * (multi-value results), and {@code local.set} of the results. The new function is the run with its local indices
+ * renumbered, followed by {@code local.get} of the written locals. A local written only on some paths through the
+ * run comes back unchanged, because every touched local goes in.
+ *
+ * <p>Branches: a run may contain any branch to a block inside it. A {@code br}, {@code br_if} or {@code return}
+ * that leaves the run and carries no values (compilers emit {@code br_if} out of nested blocks everywhere) becomes,
+ * in the new function, a branch out of a block wrapped around the run, after storing the label's number plus one
+ * in an exit-code local that is returned last; after the call the caller compares the code with each label the run
+ * can leave by and takes the same {@code br_if}. A run with a {@code br_table} out of it, or with a branch out of it
+ * that carries values, stays in place.
  *
  * <p>New functions and their types are appended after all existing ones, so every existing function and type index
  * (calls, exports, elements, the start function, the names section) keeps its meaning; nothing else changes. A
