@@ -322,6 +322,10 @@ public final class FunctionOutliner {
         private int localIndex;
 
         private final List<Frame> frames = new ArrayList<>();
+        // Scratch arrays indexed by local, made once per body: what a region does with each local, its new index.
+        private byte[] seen; // 1 read, 3 written
+        private int[] newIndex;
+        private int[] seenList = new int[16];
         private final List<Region> regions = new ArrayList<>();
 
         Body(Run run, WasmBytes.Cursor c, int end, Type type) {
@@ -570,7 +574,10 @@ public final class FunctionOutliner {
 
         /** What {@code r} touches; null when its locals do not fit in a JVM signature or one is a reference. */
         private Touched touched(Region r) {
-            byte[] seen = new byte[localTypes.length]; // 1 touched, 3 written
+            if (seen == null) {
+                seen = new byte[localTypes.length];
+                newIndex = new int[localTypes.length];
+            }
             int count = 0;
             int nesting = 0;
             java.util.TreeSet<Integer> exits = new java.util.TreeSet<>();
@@ -582,7 +589,10 @@ public final class FunctionOutliner {
                         throw new IllegalArgumentException("local " + localIndex);
                     }
                     if (seen[localIndex] == 0) {
-                        count++;
+                        if (count == seenList.length) {
+                            seenList = Arrays.copyOf(seenList, count * 2);
+                        }
+                        seenList[count++] = localIndex;
                     }
                     seen[localIndex] |= (byte) (localOp == 0x20 ? 1 : 3);
                 } else if (kind == BLOCK) {
@@ -599,23 +609,23 @@ public final class FunctionOutliner {
                     }
                 }
             }
+            // Work per region is its own size: the arrays indexed by local are cleared through the list of those seen.
+            Arrays.sort(seenList, 0, count);
             int[] touched = new int[count];
-            int n = 0;
             int slots = 0;
             int results = 0;
-            for (int i = 0; i < seen.length; i++) {
-                if (seen[i] != 0) {
-                    byte t = localTypes[i];
-                    if (t == 0x70 || t == 0x6f) {
-                        return null;
-                    }
-                    slots += t == 0x7e || t == 0x7c ? 2 : 1;
-                    boolean written = seen[i] == 3;
-                    results += written ? 1 : 0;
-                    touched[n++] = i << 1 | (written ? 1 : 0);
-                }
+            boolean reference = false;
+            for (int n = 0; n < count; n++) {
+                int i = seenList[n];
+                byte t = localTypes[i];
+                reference |= t == 0x70 || t == 0x6f;
+                slots += t == 0x7e || t == 0x7c ? 2 : 1;
+                boolean written = seen[i] == 3;
+                results += written ? 1 : 0;
+                touched[n] = i << 1 | (written ? 1 : 0);
+                seen[i] = 0;
             }
-            if (slots > MAX_PARAM_SLOTS || results > MAX_RESULTS) {
+            if (reference || slots > MAX_PARAM_SLOTS || results > MAX_RESULTS) {
                 return null;
             }
             return new Touched(touched, exits.stream().mapToInt(Integer::intValue).toArray());
@@ -629,7 +639,6 @@ public final class FunctionOutliner {
         private void replace(Region r, Touched t, int exitLocal, WasmBytes.Out out) {
             int[] touched = t.locals();
             boolean exits = t.exits().length > 0;
-            int[] newIndex = new int[localTypes.length];
             byte[] paramTypes = new byte[touched.length];
             int results = 0;
             for (int i = 0; i < touched.length; i++) {
