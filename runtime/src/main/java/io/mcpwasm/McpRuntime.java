@@ -76,10 +76,10 @@ public final class McpRuntime implements AutoCloseable {
     /**
      * The cache's subdirectory: entries are only valid for the engine (Endive) version that compiled them and the
      * layout of this runtime (v3: classes found by the original module's digest, data segments merged in the stripped
-     * copy; then the versions of the {@link CodeReshaper} and {@link FunctionOutliner} passes the classes were
-     * compiled from).
+     * copy; then the versions of the {@link CodeReshaper} pass and, when it is on, the {@link FunctionOutliner} pass
+     * the classes were compiled from).
      */
-    static final String CACHE_LAYOUT = "v3-endive-" + ENGINE_VERSION + "-" + CodeReshaper.cacheTag() + "-"
+    static final String CACHE_LAYOUT = "v3-endive-" + ENGINE_VERSION + "-" + CodeReshaper.cacheTag()
             + FunctionOutliner.cacheTag();
 
     private static final Parser UNVALIDATED = Parser.builder().withValidation(false).build();

@@ -38,15 +38,17 @@ import org.slf4j.LoggerFactory;
  * <p>Work is linear in the module's size: one walk of each large body, one scan of each chosen run (twice at most
  * when a run must be halved because it touches too many locals), one copy.
  *
- * <p>The system property {@code mcpwasm.outliner=false} turns the pass off; the compile cache keeps the two kinds of
- * classes apart (see {@link #cacheTag()}).
+ * <p>Off by default: the system property {@code mcpwasm.outliner=true} turns it on. In an interleaved A/B on a loaded
+ * machine (benchmarks/results/2026-12-06/outlining.md) it halved Zig's sha256 of 1 MiB but made the Rust sample's
+ * trivial call about 1.4× slower, so it is a choice for compute-heavy guests until a quiet-machine run says more.
+ * The compile cache keeps the two kinds of classes apart (see {@link #cacheTag()}).
  */
 public final class FunctionOutliner {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionOutliner.class);
 
     /** Changes whenever the pass's output for some input changes. */
     private static final int VERSION = 1;
-    private static final boolean ENABLED = !"false".equals(System.getProperty("mcpwasm.outliner"));
+    private static final boolean ENABLED = "true".equals(System.getProperty("mcpwasm.outliner"));
 
     /** JVM parameter slots a new function may take (the JVM allows 255; i64 and f64 take two; Endive adds two). */
     private static final int MAX_PARAM_SLOTS = 200;
@@ -68,9 +70,12 @@ public final class FunctionOutliner {
 
     private FunctionOutliner() {}
 
-    /** Part of the compile cache's layout: which version of the pass (or none) made the code that was compiled. */
+    /**
+     * Part of the compile cache's layout: which version of the pass made the code that was compiled, or empty when
+     * the pass is off (so that the layout is the one from before the pass).
+     */
     public static String cacheTag() {
-        return ENABLED ? "outline" + VERSION : "nooutline";
+        return ENABLED ? "-outline" + VERSION : "";
     }
 
     /**
