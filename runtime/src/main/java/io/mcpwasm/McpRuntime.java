@@ -10,6 +10,7 @@ import io.mcpwasm.internal.CodeStripper;
 import io.mcpwasm.internal.DiskCompileCache;
 import io.mcpwasm.internal.GuestThreads;
 import io.mcpwasm.internal.CodeReshaper;
+import io.mcpwasm.internal.FunctionOutliner;
 import io.mcpwasm.internal.ModuleCompiler;
 import io.mcpwasm.internal.ModuleChecks;
 import io.mcpwasm.internal.WasmBounds;
@@ -75,9 +76,11 @@ public final class McpRuntime implements AutoCloseable {
     /**
      * The cache's subdirectory: entries are only valid for the engine (Endive) version that compiled them and the
      * layout of this runtime (v3: classes found by the original module's digest, data segments merged in the stripped
-     * copy; then the version of the {@link CodeReshaper} pass the classes were compiled from).
+     * copy; then the versions of the {@link CodeReshaper} pass and, when it is on, the {@link FunctionOutliner} pass
+     * the classes were compiled from).
      */
-    static final String CACHE_LAYOUT = "v3-endive-" + ENGINE_VERSION + "-" + CodeReshaper.cacheTag();
+    static final String CACHE_LAYOUT = "v3-endive-" + ENGINE_VERSION + "-" + CodeReshaper.cacheTag()
+            + FunctionOutliner.cacheTag();
 
     private static final Parser UNVALIDATED = Parser.builder().withValidation(false).build();
 
@@ -353,9 +356,10 @@ public final class McpRuntime implements AutoCloseable {
         if (interpretOnly) {
             return new Loaded(parse(source, original), null, "interpreter");
         }
-        // What is compiled (and cached, stripped) is the module after the CodeReshaper pass; a reshaped module that
-        // does not load is the pass's fault, and then the original is compiled (or rejected with its own error).
-        byte[] bytes = CodeReshaper.reshape(original);
+        // What is compiled (and cached, stripped) is the module after the CodeReshaper and FunctionOutliner passes;
+        // a rewritten module that does not load is a pass's fault, and then the original is compiled (or rejected
+        // with its own error).
+        byte[] bytes = FunctionOutliner.outline(CodeReshaper.reshape(original));
         WasmModule module;
         try {
             module = parse(source, bytes);
@@ -364,7 +368,7 @@ public final class McpRuntime implements AutoCloseable {
                 throw e;
             }
             module = parse(source, original);
-            LOG.warn("module {}: the code reshaper's copy is not valid ({}); compiling the original", source,
+            LOG.warn("module {}: the rewritten copy (reshaper, outliner) is not valid ({}); compiling the original", source,
                     e.getMessage());
             bytes = original;
         }

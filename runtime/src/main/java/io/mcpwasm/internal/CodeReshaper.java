@@ -37,8 +37,6 @@ public final class CodeReshaper {
     private static final int VERSION = 1;
     private static final boolean ENABLED = !"false".equals(System.getProperty("mcpwasm.codeReshaper"));
 
-    private static final int TYPE_SECTION = 1;
-    private static final int FUNCTION_SECTION = 3;
     private static final int I32 = 0x7f;
     private static final int I64 = 0x7e;
 
@@ -79,39 +77,24 @@ public final class CodeReshaper {
 
         /** The rewritten module, or null when nothing changed. */
         byte[] run() {
-            WasmBytes.Cursor c = new WasmBytes.Cursor(in, WasmBytes.checkHeader(in));
-            WasmBytes.Out out = new WasmBytes.Out(in.length + in.length / 8);
-            out.write(in, 0, c.pos);
-            while (c.pos < in.length) {
-                int id = c.u8();
-                int size = c.u32();
-                int start = c.pos;
-                int end = Math.addExact(start, size);
-                if (end > in.length) {
-                    throw new IllegalArgumentException("section past the end");
-                }
+            byte[] out = WasmBytes.rewriteSections(in, in.length + in.length / 8, (id, c, end) -> {
                 switch (id) {
-                    case TYPE_SECTION -> readTypes(c);
+                    case WasmBytes.TYPE_SECTION -> readTypes(c);
                     case WasmBytes.IMPORT_SECTION -> c.importedFunctions(end, functionTypes::add);
-                    case FUNCTION_SECTION -> {
+                    case WasmBytes.FUNCTION_SECTION -> {
                         int count = c.u32();
                         for (int i = 0; i < count; i++) {
                             functionTypes.add(c.u32());
                         }
                     }
+                    case WasmBytes.CODE_SECTION -> {
+                        return code(c, end);
+                    }
                     default -> { }
                 }
-                if (id == WasmBytes.CODE_SECTION) {
-                    c.pos = start;
-                    out.section(id, code(c, end));
-                } else {
-                    out.write(id);
-                    out.u32(size);
-                    out.write(in, start, size);
-                }
-                c.pos = end;
-            }
-            return changed ? out.toByteArray() : null;
+                return null;
+            });
+            return changed ? out : null;
         }
 
         private void readTypes(WasmBytes.Cursor c) {

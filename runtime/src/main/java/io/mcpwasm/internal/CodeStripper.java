@@ -54,44 +54,27 @@ public final class CodeStripper {
     }
 
     private static final class Run {
-        private final WasmBytes.Cursor c;
+        private final byte[] in;
         private final Set<Integer> interpreted;
         private final DataImage data;
         private int importedFunctions;
 
         Run(byte[] in, Set<Integer> interpreted, DataImage data) {
-            this.c = new WasmBytes.Cursor(in, WasmBytes.checkHeader(in));
+            this.in = in;
             this.interpreted = interpreted;
             this.data = data;
         }
 
         byte[] run() {
-            byte[] in = c.in;
-            WasmBytes.Out out = new WasmBytes.Out(in.length / 2);
-            out.write(in, 0, c.pos);
-            while (c.pos < in.length) {
-                int id = c.u8();
-                int size = c.u32();
-                int start = c.pos;
-                int end = Math.addExact(start, size);
-                if (end > in.length) {
-                    throw new IllegalArgumentException("section past the end");
-                }
+            return WasmBytes.rewriteSections(in, in.length / 2, (id, cursor, end) -> {
                 if (id == WasmBytes.IMPORT_SECTION) {
-                    importedFunctions = c.importedFunctions(end, null);
+                    importedFunctions = cursor.importedFunctions(end, null);
                 }
                 if (id == WasmBytes.CODE_SECTION) {
-                    out.section(id, stripCode(end));
-                } else if (id == DATA_SECTION && data != null) {
-                    out.section(id, oneSegment(data));
-                } else {
-                    out.write(id);
-                    out.u32(size);
-                    out.write(in, start, size);
+                    return stripCode(cursor, end);
                 }
-                c.pos = end;
-            }
-            return out.toByteArray();
+                return id == DATA_SECTION && data != null ? oneSegment(data) : null;
+            });
         }
 
         /** A data section whose one active segment writes the image. */
@@ -108,7 +91,7 @@ public final class CodeStripper {
             return out;
         }
 
-        private WasmBytes.Out stripCode(int end) {
+        private WasmBytes.Out stripCode(WasmBytes.Cursor c, int end) {
             WasmBytes.Out code = new WasmBytes.Out(1024);
             int count = c.u32();
             code.u32(count);

@@ -4,12 +4,15 @@ import java.util.Arrays;
 
 /**
  * The binary format's primitives for the passes that rewrite module bytes ({@link CodeStripper},
- * {@link CodeReshaper}): a cursor that reads LEB128 numbers and skips names, limits and the import section, and a
- * growable output that writes them and can be cut back to an earlier length. Malformed input fails with
+ * {@link CodeReshaper}, {@link FunctionOutliner}): the loop over a module's sections, a cursor that reads LEB128
+ * numbers and skips names, limits and the import section, and a growable output that writes them and can be cut
+ * back to an earlier length. Malformed input fails with
  * {@link IllegalArgumentException} (or an index out of bounds); the passes turn either into "leave the module as is".
  */
 final class WasmBytes {
+    static final int TYPE_SECTION = 1;
     static final int IMPORT_SECTION = 2;
+    static final int FUNCTION_SECTION = 3;
     static final int CODE_SECTION = 10;
 
     private WasmBytes() {}
@@ -20,6 +23,59 @@ final class WasmBytes {
             throw new IllegalArgumentException("not a wasm module");
         }
         return 8;
+    }
+
+    /** What a section loop does with one section. */
+    interface SectionRewriter {
+        /**
+         * Called with {@code c} at the start of the content of section {@code id}, which ends at {@code end}; may
+         * read it (the loop moves {@code c} to {@code end} afterwards).
+         *
+         * @return the section's new content, or null to keep it byte for byte
+         */
+        Out rewrite(int id, Cursor c, int end);
+    }
+
+    /**
+     * Walks the sections of {@code in} in order and returns a copy in which each section {@code rewriter} rewrites
+     * is replaced (its id kept, its size recomputed) and every other section is copied byte for byte.
+     */
+    static byte[] rewriteSections(byte[] in, int capacity, SectionRewriter rewriter) {
+        Cursor c = new Cursor(in, checkHeader(in));
+        Out out = new Out(capacity);
+        out.write(in, 0, c.pos);
+        sections(c, (id, cursor, end) -> {
+            int start = cursor.pos;
+            Out content = rewriter.rewrite(id, cursor, end);
+            if (content != null) {
+                out.section(id, content);
+            } else {
+                out.write(id);
+                out.u32(end - start);
+                out.write(in, start, end - start);
+            }
+            return null;
+        });
+        return out.toByteArray();
+    }
+
+    /** Walks the sections of {@code in} in order, only reading: every section's return value is ignored. */
+    static void readSections(byte[] in, SectionRewriter reader) {
+        sections(new Cursor(in, checkHeader(in)), reader);
+    }
+
+    private static void sections(Cursor c, SectionRewriter each) {
+        while (c.pos < c.in.length) {
+            int id = c.u8();
+            int size = c.u32();
+            int start = c.pos;
+            int end = Math.addExact(start, size);
+            if (end > c.in.length) {
+                throw new IllegalArgumentException("section past the end");
+            }
+            each.rewrite(id, c, end);
+            c.pos = end;
+        }
     }
 
     /** Reads from a byte array. */

@@ -1,0 +1,943 @@
+package io.mcpwasm.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A wasm-to-wasm pass run before a module is compiled to JVM bytecode: parts of oversized functions are moved into
+ * new functions, so that the JVM methods the compiler makes stay small enough for the JIT to compile them and to
+ * inline the small helpers they call (C2 stops inlining into a method once it is over about 8000 bytes of bytecode,
+ * "size > DesiredMethodLimit", and does not compile methods over 8000 bytes at all without
+ * {@code -XX:-DontCompileHugeMethods}).
+ *
+ * <p>What is moved: in a function whose body is over {@link Limits#outlineAbove} bytes, a run of whole
+ * <em>statements</em> of one block body (a statement is the code between two points where that block's operand
+ * stack is empty), at most {@link Limits#chunk} bytes long. The run is replaced by {@code local.get} of every local
+ * it touches, a {@code call} of a new function that takes those locals as parameters and returns the ones it writes
+ * (multi-value results), and {@code local.set} of the results. The new function is the run with its local indices
+ * renumbered, followed by {@code local.get} of the written locals. A local written only on some paths through the
+ * run comes back unchanged, because every touched local goes in.
+ *
+ * <p>Branches: a run may contain any branch to a block inside it. A {@code br}, {@code br_if} or {@code return}
+ * that leaves the run and carries no values (compilers emit {@code br_if} out of nested blocks everywhere) becomes,
+ * in the new function, a branch out of a block wrapped around the run, after storing the label's number plus one
+ * in an exit-code local that is returned last; after the call the caller compares the code with each label the run
+ * can leave by and takes the same {@code br_if}. A run with a {@code br_table} out of it, or with a branch out of it
+ * that carries values, stays in place.
+ *
+ * <p>New functions and their types are appended after all existing ones, so every existing function and type index
+ * (calls, exports, elements, the start function, the names section) keeps its meaning; nothing else changes. A
+ * module this pass does not understand (SIMD, threads, exception handling, tail calls, GC types) is returned
+ * unchanged, and so is a function with reference-typed locals in a run or too many locals for a JVM signature.
+ *
+ * <p>Work is linear in the module's size: one walk of each large body, one scan of each chosen run (twice at most
+ * when a run must be halved because it touches too many locals), one copy.
+ *
+ * <p>Off by default: the system property {@code mcpwasm.outliner=true} turns it on. In an interleaved A/B on a loaded
+ * machine (benchmarks/results/2026-12-06/outlining.md) it halved Zig's sha256 of 1 MiB but made the Rust sample's
+ * trivial call about 1.4× slower, so it is a choice for compute-heavy guests until a quiet-machine run says more.
+ * The compile cache keeps the two kinds of classes apart (see {@link #cacheTag()}).
+ */
+public final class FunctionOutliner {
+    private static final Logger LOG = LoggerFactory.getLogger(FunctionOutliner.class);
+
+    /** Changes whenever the pass's output for some input changes. */
+    private static final int VERSION = 1;
+    private static final boolean ENABLED = "true".equals(System.getProperty("mcpwasm.outliner"));
+
+    /** JVM parameter slots a new function may take (the JVM allows 255; i64 and f64 take two; Endive adds two). */
+    private static final int MAX_PARAM_SLOTS = 200;
+    private static final int MAX_RESULTS = 100;
+    /** A function with more locals than this is left alone. */
+    private static final int MAX_LOCALS = 50_000;
+
+    /**
+     * Sizes in bytes of wasm code. The compiler makes about 1.2 bytes of bytecode of each byte of wasm code (Zig's
+     * SHA-256 compression: 5,400 bytes of wasm, 6,782 of bytecode).
+     *
+     * @param outlineAbove a function whose body is larger is outlined
+     * @param chunk        the largest run moved into one function
+     * @param minimum      the smallest run worth a call
+     */
+    record Limits(int outlineAbove, int chunk, int minimum) {
+        static final Limits DEFAULT = new Limits(3000, 1200, 150);
+    }
+
+    private FunctionOutliner() {}
+
+    /**
+     * Part of the compile cache's layout: which version of the pass made the code that was compiled, or empty when
+     * the pass is off (so that the layout is the one from before the pass).
+     */
+    public static String cacheTag() {
+        return ENABLED ? "-outline" + VERSION : "";
+    }
+
+    /**
+     * The module with its oversized functions outlined, or {@code wasm} itself when nothing was outlined, the module
+     * is not understood or the pass is turned off.
+     */
+    public static byte[] outline(byte[] wasm) {
+        return ENABLED ? outline(wasm, Limits.DEFAULT) : wasm;
+    }
+
+    /** {@link #outline(byte[])} with the given limits, whatever the system property says. */
+    static byte[] outline(byte[] wasm, Limits limits) {
+        try {
+            byte[] out = new Run(wasm, limits).run();
+            return out != null ? out : wasm;
+        } catch (RuntimeException e) {
+            LOG.debug("function outliner: module left as is: {}", e.toString());
+            return wasm;
+        }
+    }
+
+    /** A function type: value types as bytes. */
+    private record Type(byte[] params, byte[] results) {
+        String key() {
+            return Arrays.toString(params) + Arrays.toString(results);
+        }
+    }
+
+    /** How one module is rewritten. */
+    private static final class Run {
+        private final byte[] in;
+        private final Limits limits;
+        private final List<Type> types = new ArrayList<>();
+        private final List<Integer> functionTypes = new ArrayList<>();
+        private final List<Type> newTypes = new ArrayList<>();
+        private final Map<String, Integer> typeIndex = new HashMap<>();
+        private final List<Integer> newFunctionTypes = new ArrayList<>();
+        private final List<byte[]> newBodies = new ArrayList<>();
+        private WasmBytes.Out code;
+
+        Run(byte[] in, Limits limits) {
+            this.in = in;
+            this.limits = limits;
+        }
+
+        /** The rewritten module, or null when nothing was outlined. */
+        byte[] run() {
+            WasmBytes.readSections(in, (id, c, end) -> {
+                switch (id) {
+                    case WasmBytes.TYPE_SECTION -> readTypes(c);
+                    case WasmBytes.IMPORT_SECTION -> c.importedFunctions(end, functionTypes::add);
+                    case WasmBytes.FUNCTION_SECTION -> {
+                        int count = c.u32();
+                        for (int i = 0; i < count; i++) {
+                            functionTypes.add(c.u32());
+                        }
+                    }
+                    case WasmBytes.CODE_SECTION -> code = code(c, end);
+                    default -> { }
+                }
+                return null;
+            });
+            if (newBodies.isEmpty()) {
+                return null;
+            }
+            return WasmBytes.rewriteSections(in, in.length + in.length / 4, (id, c, end) -> switch (id) {
+                case WasmBytes.TYPE_SECTION -> typeSection(c, end);
+                case WasmBytes.FUNCTION_SECTION -> functionSection(c, end);
+                case WasmBytes.CODE_SECTION -> code;
+                default -> null;
+            });
+        }
+
+        private void readTypes(WasmBytes.Cursor c) {
+            int count = c.u32();
+            for (int i = 0; i < count; i++) {
+                if (c.u8() != 0x60) {
+                    throw new IllegalArgumentException("type " + i + " is not a plain function type");
+                }
+                byte[] params = valueTypes(c);
+                byte[] results = valueTypes(c);
+                types.add(new Type(params, results));
+                typeIndex.putIfAbsent(new Type(params, results).key(), i);
+            }
+        }
+
+        private static byte[] valueTypes(WasmBytes.Cursor c) {
+            int count = c.u32();
+            if (count > c.in.length - c.pos) {
+                throw new IllegalArgumentException("value type count");
+            }
+            byte[] t = new byte[count];
+            for (int i = 0; i < count; i++) {
+                t[i] = (byte) valueType(c);
+            }
+            return t;
+        }
+
+        private WasmBytes.Out typeSection(WasmBytes.Cursor c, int end) {
+            int count = c.u32();
+            WasmBytes.Out out = new WasmBytes.Out(end - c.pos + newTypes.size() * 16 + 8);
+            out.u32((long) count + newTypes.size());
+            out.write(in, c.pos, end - c.pos);
+            for (Type t : newTypes) {
+                out.write(0x60);
+                out.u32(t.params().length);
+                out.write(t.params(), 0, t.params().length);
+                out.u32(t.results().length);
+                out.write(t.results(), 0, t.results().length);
+            }
+            return out;
+        }
+
+        private WasmBytes.Out functionSection(WasmBytes.Cursor c, int end) {
+            int count = c.u32();
+            WasmBytes.Out out = new WasmBytes.Out(end - c.pos + newFunctionTypes.size() * 3 + 8);
+            out.u32((long) count + newFunctionTypes.size());
+            out.write(in, c.pos, end - c.pos);
+            for (int t : newFunctionTypes) {
+                out.u32(t);
+            }
+            return out;
+        }
+
+        private WasmBytes.Out code(WasmBytes.Cursor c, int end) {
+            int count = c.u32();
+            int imported = functionTypes.size() - count;
+            if (imported < 0) {
+                throw new IllegalArgumentException("code and function sections differ");
+            }
+            WasmBytes.Out bodies = new WasmBytes.Out(end - c.pos + 1024);
+            for (int i = 0; i < count; i++) {
+                int bodySize = c.u32();
+                int bodyStart = c.pos;
+                int bodyEnd = Math.addExact(bodyStart, bodySize);
+                if (bodyEnd > end) {
+                    throw new IllegalArgumentException("function body past the code section");
+                }
+                byte[] body = bodySize > limits.outlineAbove()
+                        ? new Body(this, c, bodyEnd, types.get(functionTypes.get(imported + i))).outline()
+                        : null;
+                if (body == null) {
+                    bodies.u32(bodySize);
+                    bodies.write(in, bodyStart, bodySize);
+                } else {
+                    bodies.u32(body.length);
+                    bodies.write(body, 0, body.length);
+                }
+                c.pos = bodyEnd;
+            }
+            if (c.pos != end) {
+                throw new IllegalArgumentException("code section size");
+            }
+            WasmBytes.Out out = new WasmBytes.Out(bodies.size() + 16);
+            out.u32((long) count + newBodies.size());
+            out.write(bodies);
+            for (byte[] b : newBodies) {
+                out.u32(b.length);
+                out.write(b, 0, b.length);
+            }
+            return out;
+        }
+
+        /** Adds a function with this type and body; returns its function index. */
+        int addFunction(Type type, byte[] body) {
+            Integer index = typeIndex.get(type.key());
+            if (index == null) {
+                index = types.size() + newTypes.size();
+                newTypes.add(type);
+                typeIndex.put(type.key(), index);
+            }
+            newFunctionTypes.add(index);
+            newBodies.add(body);
+            return functionTypes.size() + newBodies.size() - 1;
+        }
+
+        /** Params and results count of a block type; reads it. */
+        long blockType(WasmBytes.Cursor c) {
+            int b = c.in[c.pos] & 0xff;
+            if (b == 0x40) {
+                c.pos++;
+                return 0;
+            }
+            if ((b & 0xc0) == 0x40) { // a one-byte negative s33: a value type
+                valueType(c);
+                return 1;
+            }
+            long index = c.s64();
+            if (index < 0 || index >= types.size()) {
+                throw new IllegalArgumentException("block type " + index);
+            }
+            Type t = types.get((int) index);
+            return ((long) t.params().length << 32) | t.results().length;
+        }
+
+        Type functionType(int function) {
+            return types.get(functionTypes.get(function));
+        }
+
+        Type type(int index) {
+            return types.get(index);
+        }
+    }
+
+    private static int valueType(WasmBytes.Cursor c) {
+        int t = c.u8();
+        if (t != 0x7f && t != 0x7e && t != 0x7d && t != 0x7c && t != 0x70 && t != 0x6f) {
+            throw new IllegalArgumentException(String.format("value type 0x%02x", t));
+        }
+        return t;
+    }
+
+    /** A run chosen for outlining: code offsets, and the statement boundaries inside it (for halving). */
+    private record Region(int start, int end, int frame, int[] boundaries) {}
+
+    /**
+     * What a region touches: locals as {@code index << 1 | written}, in index order; the labels (as seen where the
+     * call goes) its branches leave by, in order.
+     */
+    private record Touched(int[] locals, int[] exits) {}
+
+    /** One function body: walked once to choose runs, then copied with the runs replaced by calls. */
+    private static final class Body {
+        // What the last decoded instruction is.
+        private static final int PLAIN = 0;
+        private static final int BLOCK = 1; // block, loop, if
+        private static final int ELSE = 2;
+        private static final int END = 3;
+        private static final int BRANCH = 4; // br_if: target(s) in targets, not ending reachability
+        private static final int JUMP = 5; // br, br_table, return, unreachable: the rest of the body is dead
+
+        private final Run run;
+        private final WasmBytes.Cursor c;
+        private final int end;
+        private final byte[] params;
+        private final int functionResults;
+        private byte[] localTypes;
+        private int codeStart;
+
+        // The decoder's output for the last instruction.
+        private int kind;
+        private int pops;
+        private int pushes;
+        private int blockParams;
+        private int blockResults;
+        private final List<Integer> targets = new ArrayList<>();
+        private int opcode;
+        private int localOp; // 0x20..0x22 when the instruction is a local access
+        private int localIndex;
+
+        private final List<Frame> frames = new ArrayList<>();
+        // Scratch arrays indexed by local, made once per body: what a region does with each local, its new index.
+        private byte[] seen; // 1 read, 3 written
+        private int[] newIndex;
+        private int[] seenList = new int[16];
+        private final List<Region> regions = new ArrayList<>();
+
+        Body(Run run, WasmBytes.Cursor c, int end, Type type) {
+            this.run = run;
+            this.c = c;
+            this.end = end;
+            this.params = type.params();
+            this.functionResults = type.results().length;
+        }
+
+        /** One open block: its operand height and the statement and run being collected in its current body. */
+        private static final class Frame {
+            final int params;
+            final int results;
+            int height;
+            boolean dead;
+            int statementStart;
+            final int index; // 0 for the function's body
+            final int arity; // values a branch to this frame's label carries
+            // The outermost frame targeted by a branch in the current statement (and in the whole body) that a run
+            // cannot leave by: a br_table, or a branch carrying values. Other branches out of a run are passed on.
+            int statementMinBad = Integer.MAX_VALUE;
+            int bodyMinBad = Integer.MAX_VALUE;
+            int runStart = -1;
+            int runEnd;
+            int[] runBoundaries = new int[4];
+            int runBoundaryCount;
+
+            Frame(int index, int params, int results, boolean loop, int pos) {
+                this.index = index;
+                this.params = params;
+                this.results = results;
+                this.arity = loop ? params : results;
+                this.height = params;
+                this.statementStart = params == 0 ? pos : -1;
+            }
+        }
+
+        /** The new body, or null when no run was outlined. */
+        byte[] outline() {
+            int bodyStart = c.pos;
+            int groups = c.u32();
+            long total = params.length;
+            int groupsStart = c.pos;
+            for (int g = 0; g < groups; g++) {
+                total += c.u32();
+                valueType(c);
+                if (total > MAX_LOCALS) {
+                    return null;
+                }
+            }
+            localTypes = Arrays.copyOf(params, (int) total);
+            c.pos = groupsStart;
+            int next = params.length;
+            for (int g = 0; g < groups; g++) {
+                int n = c.u32();
+                byte t = (byte) valueType(c);
+                Arrays.fill(localTypes, next, next + n, t);
+                next += n;
+            }
+            codeStart = c.pos;
+            choose();
+            if (regions.isEmpty()) {
+                return null;
+            }
+            return rewrite(bodyStart);
+        }
+
+        /** Walks the code once and collects the runs in {@link #regions}. */
+        private void choose() {
+            frames.add(new Frame(0, 0, functionResults, false, c.pos));
+            while (true) {
+                if (c.pos >= end) {
+                    throw new IllegalArgumentException("function body without its end");
+                }
+                decode();
+                Frame f = frames.get(frames.size() - 1);
+                int depth = frames.size() - 1;
+                switch (kind) {
+                    case BLOCK -> {
+                        pop(f, pops + blockParams);
+                        frames.add(new Frame(depth + 1, blockParams, blockResults, opcode == 0x03, c.pos));
+                        continue;
+                    }
+                    case ELSE -> {
+                        closeRun(f);
+                        f.height = f.params;
+                        f.dead = false;
+                        f.statementStart = f.params == 0 ? c.pos : -1;
+                        f.statementMinBad = Integer.MAX_VALUE;
+                        continue;
+                    }
+                    case END -> {
+                        closeRun(f);
+                        frames.remove(depth);
+                        if (depth == 0) {
+                            if (c.pos != end) {
+                                throw new IllegalArgumentException("code after the function's end");
+                            }
+                            sortRegions();
+                            return;
+                        }
+                        Frame parent = frames.get(depth - 1);
+                        parent.statementMinBad = Math.min(parent.statementMinBad, f.bodyMinBad);
+                        parent.bodyMinBad = Math.min(parent.bodyMinBad, f.bodyMinBad);
+                        parent.height += f.results;
+                    }
+                    case BRANCH, JUMP -> {
+                        for (int t : targets) {
+                            int target = depth - t;
+                            if (target < 0) {
+                                throw new IllegalArgumentException("branch to label " + t);
+                            }
+                            if (opcode == 0x0e || frames.get(target).arity != 0) {
+                                f.statementMinBad = Math.min(f.statementMinBad, target);
+                                f.bodyMinBad = Math.min(f.bodyMinBad, target);
+                            }
+                        }
+                        if (kind == JUMP) {
+                            f.dead = true;
+                            closeRun(f);
+                            continue;
+                        }
+                        pop(f, pops);
+                        f.height += pushes;
+                    }
+                    default -> {
+                        pop(f, pops);
+                        f.height += pushes;
+                    }
+                }
+                Frame g = frames.get(frames.size() - 1);
+                if (!g.dead && g.height == 0) {
+                    statementEnds(g, frames.size() - 1);
+                }
+            }
+        }
+
+        private static void pop(Frame f, int n) {
+            if (f.dead) {
+                return;
+            }
+            f.height -= n;
+            if (f.height < 0) {
+                throw new IllegalArgumentException("operand stack underflow");
+            }
+        }
+
+        /** Frame {@code f}'s operand stack is empty again at {@code c.pos}: one statement ends there. */
+        private void statementEnds(Frame f, int index) {
+            int start = f.statementStart;
+            int stop = c.pos;
+            f.statementStart = stop;
+            boolean escapes = f.statementMinBad <= index;
+            f.statementMinBad = Integer.MAX_VALUE;
+            if (start < 0 || escapes || stop - start > run.limits.chunk()) {
+                closeRun(f);
+                return;
+            }
+            if (f.runStart >= 0 && stop - f.runStart > run.limits.chunk()) {
+                closeRun(f);
+            }
+            if (f.runStart < 0) {
+                f.runStart = start;
+                f.runBoundaryCount = 0;
+            }
+            f.runEnd = stop;
+            if (f.runBoundaryCount == f.runBoundaries.length) {
+                f.runBoundaries = Arrays.copyOf(f.runBoundaries, f.runBoundaryCount * 2);
+            }
+            f.runBoundaries[f.runBoundaryCount++] = stop;
+        }
+
+        private void closeRun(Frame f) {
+            if (f.runStart >= 0 && f.runEnd - f.runStart >= run.limits.minimum()) {
+                regions.add(new Region(f.runStart, f.runEnd, f.index,
+                        Arrays.copyOf(f.runBoundaries, f.runBoundaryCount)));
+            }
+            f.runStart = -1;
+        }
+
+        /** Orders the runs by position and drops those inside an outer run (outer runs are closed later). */
+        private void sortRegions() {
+            regions.sort((a, b) -> a.start() != b.start() ? Integer.compare(a.start(), b.start())
+                    : Integer.compare(b.end(), a.end()));
+            List<Region> kept = new ArrayList<>();
+            int reached = -1;
+            for (Region r : regions) {
+                if (r.start() >= reached) {
+                    kept.add(r);
+                    reached = r.end();
+                }
+            }
+            regions.clear();
+            regions.addAll(kept);
+        }
+
+        /** The body with its regions replaced by calls (and the new functions added to the run). */
+        private byte[] rewrite(int bodyStart) {
+            WasmBytes.Out code = new WasmBytes.Out(end - codeStart + 64);
+            int copied = codeStart;
+            int exitLocal = localTypes.length; // the caller's new local for the exit code, when a region needs it
+            boolean any = false;
+            boolean exits = false;
+            List<Region> pending = new ArrayList<>(regions);
+            for (int i = 0; i < pending.size(); i++) {
+                Region r = pending.get(i);
+                Touched touched = touched(r);
+                if (touched == null) {
+                    // Too many locals or a reference-typed one: halve at a statement boundary, or leave it.
+                    int[] b = r.boundaries();
+                    if (b.length >= 2) {
+                        int split = b.length / 2;
+                        int mid = b[split - 1];
+                        pending.add(i + 1, new Region(mid, r.end(), r.frame(), Arrays.copyOfRange(b, split, b.length)));
+                        pending.set(i, new Region(r.start(), mid, r.frame(), Arrays.copyOfRange(b, 0, split)));
+                        i--;
+                    }
+                    continue;
+                }
+                if (r.end() - r.start() < run.limits.minimum()) {
+                    continue;
+                }
+                code.write(c.in, copied, r.start() - copied);
+                replace(r, touched, exitLocal, code);
+                copied = r.end();
+                any = true;
+                exits |= touched.exits().length > 0;
+            }
+            if (!any) {
+                return null;
+            }
+            code.write(c.in, copied, end - copied);
+            c.pos = bodyStart;
+            int groups = c.u32();
+            WasmBytes.Out out = new WasmBytes.Out(code.size() + codeStart - bodyStart + 8);
+            out.u32(groups + (exits ? 1 : 0));
+            out.write(c.in, c.pos, codeStart - c.pos);
+            if (exits) {
+                out.u32(1);
+                out.write(0x7f);
+            }
+            out.write(code);
+            return out.toByteArray();
+        }
+
+        /** What {@code r} touches; null when its locals do not fit in a JVM signature or one is a reference. */
+        private Touched touched(Region r) {
+            if (seen == null) {
+                seen = new byte[localTypes.length];
+                newIndex = new int[localTypes.length];
+            }
+            int count = 0;
+            int nesting = 0;
+            java.util.TreeSet<Integer> exits = new java.util.TreeSet<>();
+            c.pos = r.start();
+            while (c.pos < r.end()) {
+                decode();
+                if (localOp != 0) {
+                    if (localIndex < 0 || localIndex >= localTypes.length) {
+                        throw new IllegalArgumentException("local " + localIndex);
+                    }
+                    if (seen[localIndex] == 0) {
+                        if (count == seenList.length) {
+                            seenList = Arrays.copyOf(seenList, count * 2);
+                        }
+                        seenList[count++] = localIndex;
+                    }
+                    seen[localIndex] |= (byte) (localOp == 0x20 ? 1 : 3);
+                } else if (kind == BLOCK) {
+                    nesting++;
+                } else if (kind == END) {
+                    nesting--;
+                } else if (opcode == 0x0f) {
+                    exits.add(r.frame());
+                } else if (kind == BRANCH || kind == JUMP) {
+                    for (int label : targets) {
+                        if (label >= nesting) {
+                            exits.add(label - nesting);
+                        }
+                    }
+                }
+            }
+            // Work per region is its own size: the arrays indexed by local are cleared through the list of those seen.
+            Arrays.sort(seenList, 0, count);
+            int[] touched = new int[count];
+            int slots = 0;
+            int results = 0;
+            boolean reference = false;
+            for (int n = 0; n < count; n++) {
+                int i = seenList[n];
+                byte t = localTypes[i];
+                reference |= t == 0x70 || t == 0x6f;
+                slots += t == 0x7e || t == 0x7c ? 2 : 1;
+                boolean written = seen[i] == 3;
+                results += written ? 1 : 0;
+                touched[n] = i << 1 | (written ? 1 : 0);
+                seen[i] = 0;
+            }
+            if (reference || slots > MAX_PARAM_SLOTS || results > MAX_RESULTS) {
+                return null;
+            }
+            return new Touched(touched, exits.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        /**
+         * Writes the call that replaces {@code r}, and adds the new function. A branch out of the region becomes, in
+         * the new function, a branch out of a block around the region that leaves the branch's label (plus one) in an
+         * exit-code local, returned last; after the call, the caller takes the same branch when the code says so.
+         */
+        private void replace(Region r, Touched t, int exitLocal, WasmBytes.Out out) {
+            int[] touched = t.locals();
+            boolean exits = t.exits().length > 0;
+            byte[] paramTypes = new byte[touched.length];
+            int results = 0;
+            for (int i = 0; i < touched.length; i++) {
+                int local = touched[i] >>> 1;
+                newIndex[local] = i;
+                paramTypes[i] = localTypes[local];
+                results += touched[i] & 1;
+            }
+            int code = touched.length; // the new function's exit-code local
+            byte[] resultTypes = new byte[results + (exits ? 1 : 0)];
+            int[] written = new int[results];
+            int w = 0;
+            for (int local : touched) {
+                if ((local & 1) != 0) {
+                    written[w] = local >>> 1;
+                    resultTypes[w++] = localTypes[local >>> 1];
+                }
+            }
+            if (exits) {
+                resultTypes[results] = 0x7f;
+            }
+            WasmBytes.Out body = new WasmBytes.Out(r.end() - r.start() + 4 * touched.length + 16);
+            if (exits) {
+                body.u32(1);
+                body.u32(1);
+                body.write(0x7f);
+                body.write(0x02); // block
+                body.write(0x40);
+            } else {
+                body.u32(0); // no locals beyond the parameters
+            }
+            int nesting = 0;
+            c.pos = r.start();
+            while (c.pos < r.end()) {
+                int start = c.pos;
+                decode();
+                if (localOp != 0) {
+                    body.write(localOp);
+                    body.u32(newIndex[localIndex]);
+                    continue;
+                }
+                if (kind == BLOCK) {
+                    nesting++;
+                } else if (kind == END) {
+                    nesting--;
+                }
+                int exit = opcode == 0x0f ? r.frame()
+                        : (opcode == 0x0c || opcode == 0x0d) && targets.get(0) >= nesting ? targets.get(0) - nesting
+                        : -1;
+                if (exit < 0) {
+                    body.write(c.in, start, c.pos - start);
+                } else if (opcode == 0x0d) {
+                    body.write(0x04); // if
+                    body.write(0x40);
+                    exitWith(body, code, exit, nesting + 1);
+                    body.write(0x0b);
+                } else {
+                    exitWith(body, code, exit, nesting);
+                }
+            }
+            if (exits) {
+                body.write(0x0b);
+            }
+            for (int local : written) {
+                body.write(0x20);
+                body.u32(newIndex[local]);
+            }
+            if (exits) {
+                body.write(0x20);
+                body.u32(code);
+            }
+            body.write(0x0b);
+            int function = run.addFunction(new Type(paramTypes, resultTypes), body.toByteArray());
+            for (int local : touched) {
+                out.write(0x20);
+                out.u32(local >>> 1);
+            }
+            out.write(0x10);
+            out.u32(function);
+            if (exits) {
+                out.write(0x21);
+                out.u32(exitLocal);
+            }
+            for (int i = written.length - 1; i >= 0; i--) {
+                out.write(0x21);
+                out.u32(written[i]);
+            }
+            for (int label : t.exits()) {
+                out.write(0x20);
+                out.u32(exitLocal);
+                out.write(0x41);
+                out.s64(label + 1);
+                out.write(0x46); // i32.eq
+                out.write(0x0d); // br_if
+                out.u32(label);
+            }
+        }
+
+        /** {@code code = label + 1}, then a branch out of the block around the region, {@code depth} labels up. */
+        private static void exitWith(WasmBytes.Out body, int codeLocal, int label, int depth) {
+            body.write(0x41);
+            body.s64(label + 1);
+            body.write(0x21);
+            body.u32(codeLocal);
+            body.write(0x0c);
+            body.u32(depth);
+        }
+
+        /** Decodes one instruction at {@code c.pos}: its kind, stack effect, branch targets and local access. */
+        private void decode() {
+            kind = PLAIN;
+            pops = 0;
+            pushes = 0;
+            localOp = 0;
+            targets.clear();
+            int op = c.u8();
+            opcode = op;
+            switch (op) {
+                case 0x00 -> kind = JUMP; // unreachable
+                case 0x01 -> { } // nop
+                case 0x02, 0x03, 0x04 -> {
+                    long bt = run.blockType(c);
+                    kind = BLOCK;
+                    blockParams = (int) (bt >>> 32);
+                    blockResults = (int) bt;
+                    pops = op == 0x04 ? 1 : 0;
+                }
+                case 0x05 -> kind = ELSE;
+                case 0x0b -> kind = END;
+                case 0x0c -> {
+                    kind = JUMP;
+                    targets.add(c.u32());
+                }
+                case 0x0d -> {
+                    kind = BRANCH;
+                    targets.add(c.u32());
+                    pops = 1;
+                    pushes = 0; // the carried values stay on the stack: pop one (the condition), no net change
+                }
+                case 0x0e -> {
+                    kind = JUMP;
+                    int n = c.u32();
+                    if (n > end - c.pos) {
+                        throw new IllegalArgumentException("br_table size");
+                    }
+                    for (int i = 0; i <= n; i++) {
+                        targets.add(c.u32());
+                    }
+                }
+                case 0x0f -> {
+                    kind = JUMP;
+                    targets.add(frames.size() - 1); // the function's own label
+                }
+                case 0x10 -> {
+                    Type t = run.functionType(c.u32());
+                    pops = t.params().length;
+                    pushes = t.results().length;
+                }
+                case 0x11 -> {
+                    Type t = run.type(c.u32());
+                    c.skipLeb(); // table
+                    pops = t.params().length + 1;
+                    pushes = t.results().length;
+                }
+                case 0x1a -> pops = 1; // drop
+                case 0x1b -> {
+                    pops = 3;
+                    pushes = 1;
+                }
+                case 0x1c -> {
+                    int n = c.u32();
+                    for (int i = 0; i < n; i++) {
+                        valueType(c);
+                    }
+                    pops = 3;
+                    pushes = 1;
+                }
+                case 0x20, 0x21, 0x22 -> {
+                    localOp = op;
+                    localIndex = c.u32();
+                    pops = op == 0x20 ? 0 : 1;
+                    pushes = op == 0x21 ? 0 : 1;
+                }
+                case 0x23 -> {
+                    c.skipLeb();
+                    pushes = 1;
+                }
+                case 0x24 -> {
+                    c.skipLeb();
+                    pops = 1;
+                }
+                case 0x25 -> { // table.get
+                    c.skipLeb();
+                    pops = 1;
+                    pushes = 1;
+                }
+                case 0x26 -> { // table.set
+                    c.skipLeb();
+                    pops = 2;
+                }
+                case 0x3f -> {
+                    c.skipLeb();
+                    pushes = 1;
+                }
+                case 0x40 -> {
+                    c.skipLeb();
+                    pops = 1;
+                    pushes = 1;
+                }
+                case 0x41, 0x42 -> {
+                    c.skipLeb();
+                    pushes = 1;
+                }
+                case 0x43 -> {
+                    c.skip(4);
+                    pushes = 1;
+                }
+                case 0x44 -> {
+                    c.skip(8);
+                    pushes = 1;
+                }
+                case 0xd0 -> { // ref.null
+                    c.u8();
+                    pushes = 1;
+                }
+                case 0xd1 -> { // ref.is_null
+                    pops = 1;
+                    pushes = 1;
+                }
+                case 0xd2 -> { // ref.func
+                    c.skipLeb();
+                    pushes = 1;
+                }
+                case 0xfc -> prefixed();
+                default -> numeric(op);
+            }
+        }
+
+        private void numeric(int op) {
+            if (op >= 0x28 && op <= 0x3e) {
+                int align = c.u32();
+                if ((align & 0x40) != 0) {
+                    c.skipLeb(); // memory index (multi-memory)
+                }
+                c.skipLeb();
+                pops = op <= 0x35 ? 1 : 2;
+                pushes = op <= 0x35 ? 1 : 0;
+                return;
+            }
+            boolean unary = op == 0x45 || op == 0x50 || (op >= 0x67 && op <= 0x69) || (op >= 0x79 && op <= 0x7b)
+                    || (op >= 0x8b && op <= 0x91) || (op >= 0x99 && op <= 0x9f) || (op >= 0xa7 && op <= 0xc4);
+            boolean binary = (op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x66) || (op >= 0x6a && op <= 0x78)
+                    || (op >= 0x7c && op <= 0x8a) || (op >= 0x92 && op <= 0x98) || (op >= 0xa0 && op <= 0xa6);
+            if (!unary && !binary) {
+                throw new IllegalArgumentException(String.format("opcode 0x%02x", op));
+            }
+            pops = unary ? 1 : 2;
+            pushes = 1;
+        }
+
+        private void prefixed() {
+            int sub = c.u32();
+            if (sub <= 7) { // saturating truncations
+                pops = 1;
+                pushes = 1;
+                return;
+            }
+            switch (sub) {
+                case 8 -> { // memory.init
+                    c.skipLeb();
+                    c.skipLeb();
+                    pops = 3;
+                }
+                case 9, 13 -> c.skipLeb(); // data.drop, elem.drop
+                case 10, 12, 14 -> { // memory.copy, table.init, table.copy
+                    c.skipLeb();
+                    c.skipLeb();
+                    pops = 3;
+                }
+                case 11, 17 -> { // memory.fill, table.fill
+                    c.skipLeb();
+                    pops = 3;
+                }
+                case 15 -> { // table.grow
+                    c.skipLeb();
+                    pops = 2;
+                    pushes = 1;
+                }
+                case 16 -> { // table.size
+                    c.skipLeb();
+                    pushes = 1;
+                }
+                default -> throw new IllegalArgumentException("opcode 0xfc " + sub);
+            }
+        }
+    }
+}
