@@ -63,13 +63,13 @@ public final class Grants {
     private final List<HostPattern> network;
     private final List<java.net.InetAddress> specialAddresses;
     private final Limits limits;
-    private final HostPolicy clockPolicy;
+    private final HostPolicy policy;
     private final boolean stateless;
     private final AuditListener listener;
 
     private Grants(String server, List<MountGrant> mounts, Map<String, String> env, Map<String, SecretGrant> secrets,
                    List<HostPattern> network, List<java.net.InetAddress> specialAddresses, Limits limits,
-                   HostPolicy clockPolicy, boolean stateless, AuditListener listener) {
+                   HostPolicy policy, boolean stateless, AuditListener listener) {
         this.server = server;
         this.mounts = List.copyOf(mounts);
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
@@ -77,7 +77,7 @@ public final class Grants {
         this.network = List.copyOf(network);
         this.specialAddresses = network.isEmpty() ? List.of() : List.copyOf(specialAddresses);
         this.limits = limits;
-        this.clockPolicy = clockPolicy;
+        this.policy = policy;
         this.stateless = stateless;
         this.listener = listener;
     }
@@ -139,7 +139,7 @@ public final class Grants {
 
     /** Whether the guest's realtime clock reads the real time. */
     public boolean realtimeClock() {
-        return clockPolicy.realtimeClock();
+        return policy.realtimeClock();
     }
 
     /**
@@ -148,16 +148,16 @@ public final class Grants {
      * empty when the guest gets the real, an offset or a fixed clock.
      */
     public Optional<Instant> wallClockStart() {
-        return withheld() ? Optional.of(clockPolicy.wallClockStart()) : Optional.empty();
+        return withheld() ? Optional.of(policy.wallClockStart()) : Optional.empty();
     }
 
     private boolean withheld() {
-        return !clockPolicy.realtimeClock() && clockPolicy.fixedClock().isEmpty() && clockPolicy.clockOffset().isEmpty();
+        return !policy.realtimeClock() && policy.fixedClock().isEmpty() && policy.clockOffset().isEmpty();
     }
 
     /** What the guest's realtime clock reads, in words. */
     public String clockDescription() {
-        return clockPolicy.clockDescription();
+        return policy.clockDescription();
     }
 
     /** Whether the manifest says the server is stateless (so instances may be pooled). */
@@ -165,46 +165,26 @@ public final class Grants {
         return stateless;
     }
 
-    /** The listener the grant decisions went to, for the WASI host's run-time refusals. */
-    public AuditListener auditListener() {
+    /** The listener the grant decisions went to, for the run-time refusals of {@link Sandbox}. */
+    AuditListener listener() {
         return listener;
     }
 
-    /**
-     * Applies these grants to a WASI host builder: each granted mount (with its mode, quota and entry limit), each granted
-     * environment variable, each granted secret as a read-only file at its guest path, the policy's clock (a
-     * withheld or offset one through {@link WasiHost.Builder#wallClockStart(Instant)}: the guest's realtime clock
-     * starts there and advances with real elapsed time; a fixed one through
-     * {@link WasiHost.Builder#fixedClock(Instant)}), and this decision's audit listener. Nothing else is set: arguments, stdio and the random
-     * source stay the caller's. Limits and network grants are enforced elsewhere (the runtime and the
-     * HTTP host functions) and are not part of the WASI builder.
-     *
-     * @return {@code builder}, for chaining
-     * @throws IllegalArgumentException if the builder already holds a conflicting mount, variable or secret
-     */
-    public WasiHost.Builder applyTo(WasiHost.Builder builder) {
-        Objects.requireNonNull(builder, "builder");
-        for (MountGrant m : mounts) {
-            builder.mount(m.guestPath(), m.hostDir(), m.mode(), m.quotaBytes(), limits.filesystemEntries());
-        }
-        env.forEach(builder::env);
-        for (SecretGrant s : secrets.values()) {
-            builder.secret(s.guestPath(), s.value());
-        }
-        if (clockPolicy.fixedClock().isPresent()) {
-            builder.fixedClock(clockPolicy.fixedClock().get());
-        } else if (clockPolicy.clockOffset().isPresent()) {
-            builder.wallClockStart(Instant.now().plus(clockPolicy.clockOffset().get()));
-        } else if (withheld()) {
-            builder.wallClockStart(clockPolicy.wallClockStart());
-        }
-        builder.auditListener(listener);
-        return builder;
+    /** The policy the grants were resolved under: its clock and outbound-HTTP settings, for {@link Sandbox}. */
+    HostPolicy policy() {
+        return policy;
     }
 
-    /** A new {@link WasiHost.Builder} for this server with these grants applied: see {@link #applyTo}. */
-    public WasiHost.Builder wasiHostBuilder() {
-        return applyTo(WasiHost.builder(server));
+    /** The granted secrets as guest path to value (not copied), for {@link Sandbox}. */
+    Map<String, byte[]> secretValues() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        secrets.values().forEach(s -> out.put(s.guestPath(), s.value()));
+        return out;
+    }
+
+    /** Whether the realtime clock is withheld (starts at the policy's wall-clock start), for {@link Sandbox}. */
+    boolean clockWithheld() {
+        return withheld();
     }
 
     @Override

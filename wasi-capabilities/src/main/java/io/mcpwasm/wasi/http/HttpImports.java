@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * The host does DNS, TLS and redirects; the guest only names a method, a URL, headers and a body.
  *
  * <p>What a request may reach: a destination ({@code scheme, host, port}) is allowed when it matches one of the
- * manifest's {@code network.hosts} <em>and</em> one of the host policy's patterns. That is checked for the
- * first URL and again for every redirect hop. A host name is resolved by the host's {@link HostResolver};
+ * granted {@linkplain Builder#hosts hosts}: the manifest's {@code network.hosts} intersected with the host policy's
+ * patterns, decided once by {@link io.mcpwasm.wasi.Grants} (this class does not intersect again). That is checked
+ * for the first URL and again for every redirect hop. A host name is resolved by the host's {@link HostResolver};
  * if any resolved address lies in a special range (loopback, private, link-local, multicast, unspecified, cloud
  * metadata, ...) the request is refused unless the policy allowed that exact address; the connection then goes
  * to one of the addresses that were checked, never to a second lookup's answer. TLS is verified against the
@@ -74,8 +75,7 @@ import org.slf4j.LoggerFactory;
  * <p>Example:
  * <pre>{@code
  * HttpImports http = HttpImports.builder("weather")
- *     .manifestHosts(manifest.networkHosts())
- *     .policyHosts(List.of(HostPattern.parse("https://*.weather.example")))
+ *     .hosts(grants.network())
  *     .limits(HttpLimits.defaults().withMaxResponseBytes(1 << 20))
  *     .auditListener(listener)
  *     .build();
@@ -107,9 +107,7 @@ public final class HttpImports implements AutoCloseable {
     });
 
     private final String server;
-    private final List<HostPattern> manifestHosts;
-    private final List<HostPattern> policyHosts;
-    private final boolean fromGrants;
+    private final List<HostPattern> hosts;
     private final AddressPolicy addresses;
     private final HttpLimits limits;
     private final HostResolver resolver;
@@ -125,9 +123,7 @@ public final class HttpImports implements AutoCloseable {
 
     private HttpImports(Builder b) {
         this.server = b.server;
-        this.manifestHosts = List.copyOf(b.manifestHosts);
-        this.policyHosts = List.copyOf(b.policyHosts);
-        this.fromGrants = b.fromGrants;
+        this.hosts = List.copyOf(b.hosts);
         this.addresses = new AddressPolicy(b.allowedAddresses);
         this.limits = b.limits;
         this.resolver = b.resolver;
@@ -332,18 +328,9 @@ public final class HttpImports implements AutoCloseable {
     }
 
     private void checkHost(Target t) throws HttpFailure {
-        boolean inManifest = matchesAny(manifestHosts, t);
-        if (!inManifest && fromGrants) {
+        if (!matchesAny(hosts, t)) {
             throw new HttpFailure(HttpError.DENIED_HOST, t.scheme() + "://" + t.auditTarget()
                     + " is not among the granted network hosts (manifest network.hosts ∩ host policy)");
-        }
-        if (!inManifest) {
-            throw new HttpFailure(HttpError.DENIED_HOST, t.scheme() + "://" + t.auditTarget()
-                    + " is not in the manifest's network.hosts");
-        }
-        if (!matchesAny(policyHosts, t)) {
-            throw new HttpFailure(HttpError.DENIED_HOST, t.scheme() + "://" + t.auditTarget()
-                    + " is in the manifest but not allowed by the host policy");
         }
     }
 
@@ -768,10 +755,8 @@ public final class HttpImports implements AutoCloseable {
      */
     public static final class Builder {
         private final String server;
-        private final List<HostPattern> manifestHosts = new ArrayList<>();
-        private final List<HostPattern> policyHosts = new ArrayList<>();
+        private final List<HostPattern> hosts = new ArrayList<>();
         private final Set<InetAddress> allowedAddresses = new HashSet<>();
-        private boolean fromGrants;
         private HttpLimits limits = HttpLimits.defaults();
         private HostResolver resolver = HostResolver.SYSTEM;
         private AuditListener auditListener = AuditListener.NONE;
@@ -784,31 +769,14 @@ public final class HttpImports implements AutoCloseable {
             }
         }
 
-        /** The manifest's {@code network.hosts}: what the server asks for. */
-        public Builder manifestHosts(Collection<HostPattern> hosts) {
-            Objects.requireNonNull(hosts, "manifestHosts");
-            hosts.forEach(h -> manifestHosts.add(Objects.requireNonNull(h, "manifestHosts element")));
-            return this;
-        }
-
         /**
-         * The host policy's allowed destinations. A request must match both a manifest host and a policy host.
-         * When a grant was already intersected elsewhere, pass that result to both methods.
+         * The granted destinations, {@link io.mcpwasm.wasi.Grants#network()}: the manifest's {@code network.hosts}
+         * already intersected with the host policy. A request must match one of them; calls add up.
          */
-        public Builder policyHosts(Collection<HostPattern> hosts) {
-            Objects.requireNonNull(hosts, "policyHosts");
-            hosts.forEach(h -> policyHosts.add(Objects.requireNonNull(h, "policyHosts element")));
+        public Builder hosts(Collection<HostPattern> hosts) {
+            Objects.requireNonNull(hosts, "hosts");
+            hosts.forEach(h -> this.hosts.add(Objects.requireNonNull(h, "hosts element")));
             return this;
-        }
-
-        /**
-         * Destinations already intersected elsewhere, e.g. {@code Grants.network()} (manifest hosts ∩ host
-         * policy): the same as passing them to both {@link #manifestHosts} and {@link #policyHosts}.
-         */
-        public Builder grantedHosts(Collection<HostPattern> hosts) {
-            fromGrants = true;
-            manifestHosts(hosts);
-            return policyHosts(hosts);
         }
 
         /**
