@@ -13,6 +13,7 @@ import io.mcpwasm.internal.CodeReshaper;
 import io.mcpwasm.internal.ModuleCompiler;
 import io.mcpwasm.internal.ModuleChecks;
 import io.mcpwasm.internal.WasmBounds;
+import io.mcpwasm.wasi.internal.DaemonThreads;
 import io.mcpwasm.wasi.AuditListener;
 import io.mcpwasm.wasi.Manifest;
 import java.io.IOException;
@@ -33,8 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,8 +97,8 @@ public final class McpRuntime implements AutoCloseable {
         this.guestThreads = b.virtualThreads != null ? b.virtualThreads : GuestThreads.platform(b.guestStackSize);
         this.interpretOnly = b.interpretOnly;
         this.auditListener = b.auditListener;
-        this.events = Executors.newCachedThreadPool(daemonThreads("mcpwasm-events-"));
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemonThreads("mcpwasm-timer-"));
+        this.events = Executors.newCachedThreadPool(DaemonThreads.named("mcpwasm-events-"));
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("mcpwasm-timer-"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
     }
@@ -129,19 +128,13 @@ public final class McpRuntime implements AutoCloseable {
         }
         String fileName = wasm.getFileName().toString();
         String base = fileName.endsWith(".wasm") ? fileName.substring(0, fileName.length() - 5) : fileName;
-        Path sidecar = wasm.resolveSibling(base + ".manifest.json");
-        Manifest sidecarManifest = null;
-        if (Files.isRegularFile(sidecar)) {
-            try {
-                sidecarManifest = Manifest.parse(Files.readAllBytes(sidecar));
-            } catch (IOException e) {
-                throw new ModuleLoadException(sidecar.toString(), "cannot read manifest: " + e.getMessage(), e);
-            } catch (io.mcpwasm.wasi.ManifestException e) {
-                throw new ModuleLoadException(wasm.toString(), "its sidecar manifest " + sidecar + " is invalid: "
-                        + e.getMessage(), e);
-            }
+        Manifest manifest;
+        try {
+            manifest = Manifest.find(wasm, bytes).orElse(null);
+        } catch (io.mcpwasm.wasi.ManifestException e) {
+            throw new ModuleLoadException(wasm.toString(), e.getMessage(), e);
         }
-        return define(wasm.toString(), base, bytes, sidecarManifest);
+        return define(wasm.toString(), base, bytes, manifest);
     }
 
     /** Loads a module from bytes; {@code name} names it in errors and logs until its manifest names it. */
@@ -533,15 +526,6 @@ public final class McpRuntime implements AutoCloseable {
 
     ScheduledExecutorService timer() {
         return timer;
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     static Path defaultCacheDirectory() {

@@ -11,8 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.mcpwasm.wasi.internal.Auditor;
 
 /**
  * What a server actually gets: the intersection of what its {@link Manifest} declares and what the
@@ -52,9 +51,6 @@ import org.slf4j.LoggerFactory;
  * never shows them.
  */
 public final class Grants {
-
-    private static final Logger AUDIT = LoggerFactory.getLogger("io.mcpwasm.audit");
-    private static final Logger LOG = LoggerFactory.getLogger(Grants.class);
 
     private final String server;
     private final List<MountGrant> mounts;
@@ -240,6 +236,7 @@ public final class Grants {
         private final Manifest manifest;
         private final HostPolicy policy;
         private final AuditListener listener;
+        private final Auditor audit;
         private final String server;
         private final List<String> refusals = new ArrayList<>();
         private String firstCapability;
@@ -250,6 +247,7 @@ public final class Grants {
             this.policy = policy;
             this.listener = listener;
             this.server = manifest.name();
+            this.audit = new Auditor(server, listener);
         }
 
         Grants run() {
@@ -419,7 +417,7 @@ public final class Grants {
                 granted("clock", "realtime", policy.clockDescription() + ", as the host policy says");
             } else {
                 // The policy's choice, and nothing the server asked for: audited, logged at INFO.
-                deniedByDefault("clock", "realtime", policy.clockDescription());
+                audit.deniedByDefault("clock", "realtime", policy.clockDescription());
             }
             granted("clock", "monotonic", "always provided: language runtimes need a monotonic clock to start");
         }
@@ -434,26 +432,11 @@ public final class Grants {
         }
 
         private void granted(String capability, String target, String reason) {
-            AUDIT.info("GRANTED server={} capability={} target={} reason={}", server, capability, target, reason);
-            emit(new AuditEvent(Instant.now(), server, capability, target, AuditEvent.Decision.GRANTED, reason));
+            audit.granted(capability, target, reason);
         }
 
         private void denied(String capability, String target, String reason) {
-            AUDIT.warn("DENIED server={} capability={} target={} reason={}", server, capability, target, reason);
-            emit(new AuditEvent(Instant.now(), server, capability, target, AuditEvent.Decision.DENIED, reason));
-        }
-
-        private void deniedByDefault(String capability, String target, String reason) {
-            AUDIT.info("DENIED server={} capability={} target={} reason={}", server, capability, target, reason);
-            emit(new AuditEvent(Instant.now(), server, capability, target, AuditEvent.Decision.DENIED, reason));
-        }
-
-        private void emit(AuditEvent event) {
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.warn("audit listener of server {} threw; event dropped", server, e);
-            }
+            audit.denied(capability, target, reason);
         }
 
         private static String modeWord(MountMode mode) {

@@ -2,11 +2,14 @@ package io.mcpwasm.wasi.http;
 
 import run.endive.runtime.HostFunction;
 import run.endive.runtime.Instance;
-import run.endive.runtime.Memory;
 import run.endive.wasm.types.FunctionType;
 import run.endive.wasm.types.ValType;
 import io.mcpwasm.wasi.AuditListener;
 import io.mcpwasm.wasi.HostPattern;
+import io.mcpwasm.wasi.internal.Auditor;
+import io.mcpwasm.wasi.internal.DaemonThreads;
+import io.mcpwasm.wasi.internal.ErrnoException;
+import io.mcpwasm.wasi.internal.GuestMemory;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -34,7 +37,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -96,22 +98,18 @@ public final class HttpImports implements AutoCloseable {
     public static final String MODULE = "mcpwasm_http_v1";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpImports.class);
+    private static final String NETWORK = "network";
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
     private static final int MAX_URL = 8192;
     private static final int MAX_READ_CHUNK = 64 * 1024;
-    private static final AtomicInteger DNS_THREADS = new AtomicInteger();
-    private static final ExecutorService DNS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "mcpwasm-dns-" + DNS_THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService DNS = Executors.newCachedThreadPool(DaemonThreads.named("mcpwasm-dns-"));
 
     private final String server;
     private final List<HostPattern> hosts;
     private final AddressPolicy addresses;
     private final HttpLimits limits;
     private final HostResolver resolver;
-    private final NetworkAudit audit;
+    private final Auditor audit;
     private final SSLContext sslContext;
 
     private final Object lock = new Object();
@@ -127,7 +125,7 @@ public final class HttpImports implements AutoCloseable {
         this.addresses = new AddressPolicy(b.allowedAddresses);
         this.limits = b.limits;
         this.resolver = b.resolver;
-        this.audit = new NetworkAudit(b.server, b.auditListener);
+        this.audit = new Auditor(b.server, b.auditListener);
         this.sslContext = b.sslContext;
     }
 
@@ -158,7 +156,7 @@ public final class HttpImports implements AutoCloseable {
 
     @FunctionalInterface
     private interface Body {
-        HttpError apply(Instance instance, long[] args) throws HttpFailure;
+        HttpError apply(Instance instance, long[] args) throws HttpFailure, ErrnoException;
     }
 
     private HostFunction fn(String name, int params, Body body) {
@@ -173,6 +171,8 @@ public final class HttpImports implements AutoCloseable {
                 result = body.apply(instance, args);
             } catch (HttpFailure f) {
                 result = f.error();
+            } catch (ErrnoException e) {
+                result = badRange(e).error();
             } catch (RuntimeException e) {
                 LOG.warn("server {}: {}.{} failed unexpectedly", server, MODULE, name, e);
                 result = HttpError.IO;
@@ -183,8 +183,8 @@ public final class HttpImports implements AutoCloseable {
 
     // ---- request -------------------------------------------------------------------------------------------
 
-    private HttpError request(Instance instance, long[] a) throws HttpFailure {
-        Mem mem = Mem.of(instance);
+    private HttpError request(Instance instance, long[] a) throws HttpFailure, ErrnoException {
+        GuestMemory mem = memory(instance);
         int handleOut = (int) a[8];
         String method;
         Target target;
@@ -192,38 +192,39 @@ public final class HttpImports implements AutoCloseable {
         byte[] body;
         try {
             mem.check(handleOut, 4);
-            method = mem.string(a[0], a[1], 16);
-            String url = mem.string(a[2], a[3], MAX_URL);
+            method = token(mem, a[0], a[1], 16);
+            String url = token(mem, a[2], a[3], MAX_URL);
             if (!METHOD.matcher(method).matches() || method.equals("CONNECT") || method.equals("TRACE")) {
                 throw new HttpFailure(HttpError.BAD_ARGUMENT, "method must be an upper-case token other than"
                         + " CONNECT and TRACE");
             }
             target = Target.parse(url);
-            mem.check(a[4], a[5]);
+            mem.check((int) a[4], a[5] & 0xffffffffL);
             if (Integer.toUnsignedLong((int) a[5]) > limits.maxHeaderBytes()) {
                 throw new HttpFailure(HttpError.TOO_LARGE, "request headers larger than "
                         + limits.maxHeaderBytes() + " bytes");
             }
-            guestHeaders = Headers.parseGuest(mem.bytes(a[4], a[5]));
-            mem.check(a[6], a[7]);
+            guestHeaders = Headers.parseGuest(mem.read((int) a[4], (int) a[5]));
+            mem.check((int) a[6], a[7] & 0xffffffffL);
             long bodyLen = Integer.toUnsignedLong((int) a[7]);
             if (bodyLen > limits.maxRequestBodyBytes()) {
                 throw new HttpFailure(HttpError.TOO_LARGE, "request body of " + bodyLen + " bytes over the limit of "
                         + limits.maxRequestBodyBytes());
             }
-            body = mem.bytes(a[6], a[7]);
-        } catch (HttpFailure f) {
-            audit.denied("(invalid request)", "request refused: " + f.error() + ": " + f.getMessage());
+            body = mem.read((int) a[6], (int) a[7]);
+        } catch (HttpFailure | ErrnoException e) {
+            HttpFailure f = e instanceof HttpFailure hf ? hf : badRange((ErrnoException) e);
+            audit.denied(NETWORK, "(invalid request)", "request refused: " + f.error() + ": " + f.getMessage());
             throw f;
         }
 
         synchronized (lock) {
             if (closed) {
-                audit.denied(target.auditTarget(), method + " refused: network capability closed");
+                audit.denied(NETWORK, target.auditTarget(), method + " refused: network capability closed");
                 return HttpError.CLOSED;
             }
             if (open.size() + inFlight >= limits.maxConcurrent()) {
-                audit.denied(target.auditTarget(), method + " refused: " + limits.maxConcurrent()
+                audit.denied(NETWORK, target.auditTarget(), method + " refused: " + limits.maxConcurrent()
                         + " requests already open (limit)");
                 return HttpError.TOO_MANY_REQUESTS;
             }
@@ -235,7 +236,7 @@ public final class HttpImports implements AutoCloseable {
             synchronized (lock) {
                 if (closed) {
                     r.exchange.close();
-                    audit.denied(target.auditTarget(), method + " refused: network capability closed");
+                    audit.denied(NETWORK, target.auditTarget(), method + " refused: network capability closed");
                     return HttpError.CLOSED;
                 }
                 handle = nextHandle++;
@@ -276,9 +277,9 @@ public final class HttpImports implements AutoCloseable {
                 }
             } catch (HttpFailure f) {
                 if (f.isRefusal()) {
-                    audit.denied(target.auditTarget(), what + " refused: " + f.getMessage());
+                    audit.denied(NETWORK, target.auditTarget(), what + " refused: " + f.getMessage());
                 } else {
-                    audit.granted(target.auditTarget(), what + " failed: " + f.error() + ": " + f.getMessage()
+                    audit.granted(NETWORK, target.auditTarget(), what + " failed: " + f.error() + ": " + f.getMessage()
                             + ", sent " + b.length + " body bytes");
                 }
                 throw f;
@@ -291,26 +292,26 @@ public final class HttpImports implements AutoCloseable {
                 long declared = x.declaredLength();
                 if (declared > limits.maxResponseBytes()) {
                     x.close();
-                    audit.denied(target.auditTarget(), what + " " + status + " refused: response body of "
+                    audit.denied(NETWORK, target.auditTarget(), what + " " + status + " refused: response body of "
                             + declared + " bytes over the limit of " + limits.maxResponseBytes());
                     throw new HttpFailure(HttpError.TOO_LARGE, "response body over the limit");
                 }
                 return new OpenResponse(x, what, target.auditTarget(), b.length);
             }
             x.close();
-            audit.granted(target.auditTarget(), what + " " + status + " redirect, sent " + b.length + " body bytes");
+            audit.granted(NETWORK, target.auditTarget(), what + " " + status + " redirect, sent " + b.length + " body bytes");
             if (hop >= limits.maxRedirects()) {
-                audit.denied(target.auditTarget(), m + " refused: more than " + limits.maxRedirects() + " redirects");
+                audit.denied(NETWORK, target.auditTarget(), m + " refused: more than " + limits.maxRedirects() + " redirects");
                 throw new HttpFailure(HttpError.TOO_MANY_REDIRECTS, "too many redirects");
             }
             Target next;
             try {
                 next = Target.of(target.uri().resolve(new URI(location)));
             } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-                audit.granted(target.auditTarget(), what + " failed: IO: malformed Location header");
+                audit.granted(NETWORK, target.auditTarget(), what + " failed: IO: malformed Location header");
                 throw new HttpFailure(HttpError.IO, "malformed Location header");
             } catch (HttpFailure f) {
-                audit.denied(target.auditTarget(), what + " refused: redirect to an unusable URL");
+                audit.denied(NETWORK, target.auditTarget(), what + " refused: redirect to an unusable URL");
                 throw new HttpFailure(HttpError.DENIED_HOST, "redirect to an unusable URL");
             }
             if (status == 303 || ((status == 301 || status == 302) && m.equals("POST"))) {
@@ -503,15 +504,15 @@ public final class HttpImports implements AutoCloseable {
         }
     }
 
-    private HttpError status(Instance instance, int handle, int statusOut) throws HttpFailure {
-        Mem mem = Mem.of(instance);
+    private HttpError status(Instance instance, int handle, int statusOut) throws HttpFailure, ErrnoException {
+        GuestMemory mem = memory(instance);
         OpenResponse r = response(handle);
         mem.writeI32(statusOut, r.exchange.status());
         return HttpError.OK;
     }
 
-    private HttpError headers(Instance instance, int handle, int buf, int bufLen, int lenOut) throws HttpFailure {
-        Mem mem = Mem.of(instance);
+    private HttpError headers(Instance instance, int handle, int buf, int bufLen, int lenOut) throws HttpFailure, ErrnoException {
+        GuestMemory mem = memory(instance);
         OpenResponse r = response(handle);
         mem.check(lenOut, 4);
         byte[] h = r.headerBytes;
@@ -523,11 +524,11 @@ public final class HttpImports implements AutoCloseable {
         return HttpError.OK;
     }
 
-    private HttpError read(Instance instance, int handle, int buf, int bufLen, int nOut) throws HttpFailure {
-        Mem mem = Mem.of(instance);
+    private HttpError read(Instance instance, int handle, int buf, int bufLen, int nOut) throws HttpFailure, ErrnoException {
+        GuestMemory mem = memory(instance);
         OpenResponse r = response(handle);
         mem.check(nOut, 4);
-        mem.check(buf, bufLen);
+        mem.check(buf, Integer.toUnsignedLong(bufLen));
         if (r.failure != null) {
             return r.failure;
         }
@@ -553,7 +554,7 @@ public final class HttpImports implements AutoCloseable {
             return HttpError.TOO_LARGE;
         }
         r.received += n;
-        mem.write(buf, tmp, n);
+        mem.write(buf, tmp, 0, n);
         mem.writeI32(nOut, n);
         return HttpError.OK;
     }
@@ -657,7 +658,7 @@ public final class HttpImports implements AutoCloseable {
             exchange.close();
             if (!audited) {
                 audited = true;
-                audit.granted(target, what + " " + exchange.status() + ", sent " + sent + " body bytes, received "
+                audit.granted(NETWORK, target, what + " " + exchange.status() + ", sent " + sent + " body bytes, received "
                         + received + " body bytes");
             }
         }
@@ -671,9 +672,9 @@ public final class HttpImports implements AutoCloseable {
                 String line = what + " " + exchange.status() + " " + message + ", received " + received
                         + " body bytes";
                 if (error == HttpError.TOO_LARGE) {
-                    audit.denied(target, line);
+                    audit.denied(NETWORK, target, line);
                 } else {
-                    audit.granted(target, line + " (" + error + ")");
+                    audit.granted(NETWORK, target, line + " (" + error + ")");
                 }
             }
         }
@@ -681,69 +682,32 @@ public final class HttpImports implements AutoCloseable {
 
     // ---- guest memory --------------------------------------------------------------------------------------
 
-    /** Bounds-checked view of the instance's memory; a bad range is BAD_ARGUMENT. */
-    private static final class Mem {
-        private final Memory memory;
-        private final long size;
-
-        private Mem(Memory memory) {
-            this.memory = memory;
-            this.size = (long) memory.pages() * Memory.PAGE_SIZE;
+    /** The instance's memory, bounds-checked by {@link GuestMemory}: a bad range is {@code BAD_ARGUMENT}. */
+    private static GuestMemory memory(Instance instance) {
+        try {
+            return new GuestMemory(instance.memory());
+        } catch (RuntimeException e) {
+            return new GuestMemory(null);
         }
+    }
 
-        static Mem of(Instance instance) throws HttpFailure {
-            Memory m;
-            try {
-                m = instance.memory();
-            } catch (RuntimeException e) {
-                m = null;
-            }
-            if (m == null) {
-                throw new HttpFailure(HttpError.BAD_ARGUMENT, "the instance exports no memory");
-            }
-            return new Mem(m);
+    /** A guest string of at most {@code max} bytes of printable ASCII (a method or a URL). */
+    private static String token(GuestMemory mem, long ptr, long len, int max) throws HttpFailure, ErrnoException {
+        if ((len & 0xffffffffL) > max) {
+            mem.check((int) ptr, len & 0xffffffffL);
+            throw new HttpFailure(HttpError.BAD_ARGUMENT, "string longer than " + max + " bytes");
         }
-
-        void check(long ptr, long len) throws HttpFailure {
-            long p = ptr & 0xffffffffL;
-            long l = len & 0xffffffffL;
-            if (p + l > size) {
-                throw new HttpFailure(HttpError.BAD_ARGUMENT, "guest range outside memory");
+        byte[] b = mem.read((int) ptr, (int) len);
+        for (byte c : b) {
+            if (c <= 0x20 || c == 0x7f) {
+                throw new HttpFailure(HttpError.BAD_ARGUMENT, "control character, space or non-ASCII byte");
             }
         }
+        return new String(b, StandardCharsets.US_ASCII);
+    }
 
-        byte[] bytes(long ptr, long len) throws HttpFailure {
-            check(ptr, len);
-            return memory.readBytes((int) ptr, (int) len);
-        }
-
-        String string(long ptr, long len, int max) throws HttpFailure {
-            check(ptr, len);
-            if ((len & 0xffffffffL) > max) {
-                throw new HttpFailure(HttpError.BAD_ARGUMENT, "string longer than " + max + " bytes");
-            }
-            byte[] b = memory.readBytes((int) ptr, (int) len);
-            for (byte c : b) {
-                if (c <= 0x20 || c == 0x7f) {
-                    throw new HttpFailure(HttpError.BAD_ARGUMENT, "control character, space or non-ASCII byte");
-                }
-            }
-            return new String(b, StandardCharsets.US_ASCII);
-        }
-
-        void writeI32(int ptr, int v) throws HttpFailure {
-            check(ptr, 4);
-            memory.writeI32(ptr, v);
-        }
-
-        void write(int ptr, byte[] b) throws HttpFailure {
-            write(ptr, b, b.length);
-        }
-
-        void write(int ptr, byte[] b, int n) throws HttpFailure {
-            check(ptr, n);
-            memory.write(ptr, b, 0, n);
-        }
+    private static HttpFailure badRange(ErrnoException e) {
+        return new HttpFailure(HttpError.BAD_ARGUMENT, "guest range outside memory");
     }
 
     // ---- builder -------------------------------------------------------------------------------------------
