@@ -7,43 +7,24 @@ import run.endive.wasm.types.ValType;
 import io.mcpwasm.wasi.AuditListener;
 import io.mcpwasm.wasi.HostPattern;
 import io.mcpwasm.wasi.internal.Auditor;
-import io.mcpwasm.wasi.internal.DaemonThreads;
 import io.mcpwasm.wasi.internal.ErrnoException;
 import io.mcpwasm.wasi.internal.GuestMemory;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,19 +79,16 @@ public final class HttpImports implements AutoCloseable {
     public static final String MODULE = "mcpwasm_http_v1";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpImports.class);
-    private static final String NETWORK = "network";
+    static final String NETWORK = "network";
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
     private static final int MAX_URL = 8192;
     private static final int MAX_READ_CHUNK = 64 * 1024;
-    private static final ExecutorService DNS = Executors.newCachedThreadPool(DaemonThreads.named("mcpwasm-dns-"));
 
     private final String server;
-    private final List<HostPattern> hosts;
-    private final AddressPolicy addresses;
+    private final Destinations destinations;
+    private final Http1Client client;
     private final HttpLimits limits;
-    private final HostResolver resolver;
     private final Auditor audit;
-    private final SSLContext sslContext;
 
     private final Object lock = new Object();
     private final Map<Integer, OpenResponse> open = new HashMap<>();
@@ -121,12 +99,25 @@ public final class HttpImports implements AutoCloseable {
 
     private HttpImports(Builder b) {
         this.server = b.server;
-        this.hosts = List.copyOf(b.hosts);
-        this.addresses = new AddressPolicy(b.allowedAddresses);
+        this.destinations = new Destinations(b.server, b.hosts, b.allowedAddresses, b.resolver);
         this.limits = b.limits;
-        this.resolver = b.resolver;
         this.audit = new Auditor(b.server, b.auditListener);
-        this.sslContext = b.sslContext;
+        this.client = new Http1Client(b.server, b.limits, b.sslContext, new Http1Client.Sockets() {
+            @Override
+            public void remember(Socket s) throws HttpFailure {
+                HttpImports.this.remember(s);
+            }
+
+            @Override
+            public void forget(Socket s) {
+                HttpImports.this.forget(s);
+            }
+
+            @Override
+            public boolean isClosed() {
+                return HttpImports.this.isClosed();
+            }
+        });
     }
 
     /** Starts a builder; {@code serverName} names the server in audit events and log lines. */
@@ -266,11 +257,10 @@ public final class HttpImports implements AutoCloseable {
             String what = m + " " + target.scheme() + (hop == 0 ? "" : " (redirect hop " + hop + ")");
             Http1Exchange x;
             try {
-                checkHost(target);
-                List<InetAddress> addrs = resolveAndCheck(target, deadline);
-                Socket socket = connect(target, addrs, deadline);
+                List<InetAddress> addrs = destinations.check(target, deadline);
+                Socket socket = client.connect(target, addrs, deadline);
                 try {
-                    x = Http1Exchange.exchange(socket, deadline, head(m, target, hs, b), b, m.equals("HEAD"),
+                    x = Http1Exchange.exchange(socket, deadline, Http1Client.head(m, target, hs, b), b, m.equals("HEAD"),
                             limits.maxHeaderBytes());
                 } finally {
                     forget(socket);
@@ -296,7 +286,7 @@ public final class HttpImports implements AutoCloseable {
                             + declared + " bytes over the limit of " + limits.maxResponseBytes());
                     throw new HttpFailure(HttpError.TOO_LARGE, "response body over the limit");
                 }
-                return new OpenResponse(x, what, target.auditTarget(), b.length);
+                return new OpenResponse(audit, x, what, target.auditTarget(), b.length);
             }
             x.close();
             audit.granted(NETWORK, target.auditTarget(), what + " " + status + " redirect, sent " + b.length + " body bytes");
@@ -326,167 +316,6 @@ public final class HttpImports implements AutoCloseable {
             }
             target = next;
         }
-    }
-
-    private void checkHost(Target t) throws HttpFailure {
-        if (!matchesAny(hosts, t)) {
-            throw new HttpFailure(HttpError.DENIED_HOST, t.scheme() + "://" + t.auditTarget()
-                    + " is not among the granted network hosts (manifest network.hosts ∩ host policy)");
-        }
-    }
-
-    private static boolean matchesAny(List<HostPattern> patterns, Target t) {
-        for (HostPattern p : patterns) {
-            if (p.matches(t.scheme(), t.host(), t.port())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private List<InetAddress> resolveAndCheck(Target t, Deadline deadline) throws HttpFailure {
-        List<InetAddress> addrs;
-        if (t.isIpLiteral()) {
-            try {
-                addrs = List.of(InetAddress.getByName(t.host()));
-            } catch (UnknownHostException e) {
-                throw new HttpFailure(HttpError.BAD_ARGUMENT, "malformed IP address");
-            }
-        } else {
-            addrs = lookUp(t.host(), deadline);
-            if (addrs == null || addrs.isEmpty()) {
-                throw new HttpFailure(HttpError.NAME_NOT_RESOLVED, "name did not resolve");
-            }
-        }
-        List<InetAddress> ok = new ArrayList<>(new LinkedHashSet<>(addrs));
-        for (InetAddress addr : ok) {
-            String why = addresses.refusal(addr);
-            if (why != null) {
-                throw new HttpFailure(HttpError.DENIED_ADDRESS, "resolves to " + addr.getHostAddress() + ", a "
-                        + why + " address the policy does not allow");
-            }
-        }
-        return ok;
-    }
-
-    /**
-     * Runs the resolver on a DNS thread so that the request's deadline bounds the lookup too (the JVM's resolver
-     * has no timeout of its own). A lookup still running at the deadline is abandoned.
-     */
-    private List<InetAddress> lookUp(String host, Deadline deadline) throws HttpFailure {
-        Future<List<InetAddress>> f;
-        try {
-            f = DNS.submit(() -> resolver.resolve(host));
-        } catch (RejectedExecutionException e) {
-            throw new HttpFailure(HttpError.IO, "no DNS thread available");
-        }
-        try {
-            return f.get(deadline.remainingMillis(Integer.MAX_VALUE), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new HttpFailure(HttpError.TIMEOUT, "DNS lookup timed out");
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new HttpFailure(HttpError.IO, "interrupted during the DNS lookup");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownHostException) {
-                throw new HttpFailure(HttpError.NAME_NOT_RESOLVED, "name did not resolve");
-            }
-            LOG.warn("server {}: resolver failed for a name", server, e.getCause());
-            throw new HttpFailure(HttpError.IO, "resolver failed: " + e.getCause().getClass().getSimpleName());
-        }
-    }
-
-    private Socket connect(Target t, List<InetAddress> addrs, Deadline deadline) throws HttpFailure {
-        HttpFailure last = null;
-        for (InetAddress addr : addrs) {
-            Socket plain = new Socket(Proxy.NO_PROXY);
-            remember(plain);
-            try {
-                int timeout = deadline.remainingMillis(limits.connectTimeout().toMillis());
-                plain.connect(new InetSocketAddress(addr, t.port()), timeout);
-                plain.setTcpNoDelay(true);
-                if (!t.isHttps()) {
-                    return plain;
-                }
-                return tls(t, plain, deadline);
-            } catch (HttpFailure f) {
-                forget(plain);
-                closeQuietly(plain);
-                if (f.error() == HttpError.TLS || f.error() == HttpError.CLOSED) {
-                    throw f;
-                }
-                last = f;
-                if (f.error() == HttpError.TIMEOUT && f.getMessage().startsWith("total")) {
-                    throw f;
-                }
-            } catch (SocketTimeoutException e) {
-                forget(plain);
-                closeQuietly(plain);
-                last = new HttpFailure(HttpError.TIMEOUT, "connect timed out");
-            } catch (ConnectException e) {
-                forget(plain);
-                closeQuietly(plain);
-                last = new HttpFailure(HttpError.IO, "connection refused");
-            } catch (IOException e) {
-                forget(plain);
-                closeQuietly(plain);
-                last = isClosed() ? new HttpFailure(HttpError.CLOSED, "network capability closed")
-                        : new HttpFailure(HttpError.IO, "connect failed: " + e.getClass().getSimpleName());
-            }
-        }
-        throw last;
-    }
-
-    private Socket tls(Target t, Socket plain, Deadline deadline) throws HttpFailure, IOException {
-        SSLSocketFactory factory = sslContext.getSocketFactory();
-        String name = t.host().startsWith("[") ? t.host().substring(1, t.host().length() - 1) : t.host();
-        SSLSocket ssl = (SSLSocket) factory.createSocket(plain, name, t.port(), true);
-        remember(ssl);
-        SSLParameters params = ssl.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        if (!t.isIpLiteral()) {
-            params.setServerNames(List.of(new SNIHostName(name)));
-        }
-        params.setApplicationProtocols(new String[0]);
-        ssl.setSSLParameters(params);
-        try {
-            ssl.setSoTimeout(deadline.remainingMillis(Integer.MAX_VALUE));
-            ssl.startHandshake();
-            forget(plain);
-            return ssl;
-        } catch (SocketTimeoutException e) {
-            forget(ssl);
-            closeQuietly(ssl);
-            throw new HttpFailure(HttpError.TIMEOUT, "TLS handshake timed out");
-        } catch (SSLException e) {
-            forget(ssl);
-            closeQuietly(ssl);
-            LOG.debug("server {}: TLS handshake with {} failed", server, t.auditTarget(), e);
-            throw new HttpFailure(HttpError.TLS, "TLS handshake failed: " + e.getMessage());
-        } catch (HttpFailure | IOException e) {
-            forget(ssl);
-            closeQuietly(ssl);
-            throw e;
-        }
-    }
-
-    private byte[] head(String method, Target t, List<String[]> headers, byte[] body) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append(method).append(' ').append(t.pathQuery()).append(" HTTP/1.1\r\n");
-        sb.append("Host: ").append(t.hostHeader()).append("\r\n");
-        if (!Headers.has(headers, "user-agent")) {
-            sb.append("User-Agent: mcpwasm\r\n");
-        }
-        for (String[] h : headers) {
-            sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
-        }
-        if (body.length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
-            sb.append("Content-Length: ").append(body.length).append("\r\n");
-        }
-        sb.append("Connection: close\r\n\r\n");
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     // ---- responses -----------------------------------------------------------------------------------------
@@ -579,7 +408,7 @@ public final class HttpImports implements AutoCloseable {
     private void remember(Socket s) throws HttpFailure {
         synchronized (lock) {
             if (closed) {
-                closeQuietly(s);
+                Http1Client.closeQuietly(s);
                 throw new HttpFailure(HttpError.CLOSED, "network capability closed");
             }
             sockets.add(s);
@@ -595,14 +424,6 @@ public final class HttpImports implements AutoCloseable {
     private boolean isClosed() {
         synchronized (lock) {
             return closed;
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // Already gone.
         }
     }
 
@@ -625,58 +446,10 @@ public final class HttpImports implements AutoCloseable {
             sockets.clear();
         }
         for (Socket s : ss) {
-            closeQuietly(s);
+            Http1Client.closeQuietly(s);
         }
         for (OpenResponse r : rs) {
             r.finish();
-        }
-    }
-
-    /** One response the guest holds a handle to. */
-    private final class OpenResponse {
-        final Http1Exchange exchange;
-        final String what;
-        final String target;
-        final int sent;
-        final byte[] headerBytes;
-        long received;
-        boolean done;
-        HttpError failure;
-        private boolean audited;
-
-        OpenResponse(Http1Exchange exchange, String what, String target, int sent) {
-            this.exchange = exchange;
-            this.what = what;
-            this.target = target;
-            this.sent = sent;
-            this.headerBytes = exchange.serializedHeaders();
-        }
-
-        /** End of body or closed by the guest or the host: release the connection and audit once. */
-        synchronized void finish() {
-            done = true;
-            exchange.close();
-            if (!audited) {
-                audited = true;
-                audit.granted(NETWORK, target, what + " " + exchange.status() + ", sent " + sent + " body bytes, received "
-                        + received + " body bytes");
-            }
-        }
-
-        synchronized void fail(HttpError error, String message) {
-            failure = error;
-            done = true;
-            exchange.close();
-            if (!audited) {
-                audited = true;
-                String line = what + " " + exchange.status() + " " + message + ", received " + received
-                        + " body bytes";
-                if (error == HttpError.TOO_LARGE) {
-                    audit.denied(NETWORK, target, line);
-                } else {
-                    audit.granted(NETWORK, target, line + " (" + error + ")");
-                }
-            }
         }
     }
 
