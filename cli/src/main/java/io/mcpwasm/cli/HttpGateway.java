@@ -66,6 +66,7 @@ final class HttpGateway implements AutoCloseable {
     }
 
     /** Serves until the JVM is asked to stop (Ctrl-C, SIGTERM). */
+    @SuppressWarnings("try") // the gateway only needs to stay open for the body, which waits for the stop signal
     static int serve(McpRuntime runtime, GatewayConfig config, String addressFlag, ScheduledExecutorService timer) {
         String address = addressFlag != null ? addressFlag : config.http != null ? config.http : "127.0.0.1:8080";
         CountDownLatch stop = new CountDownLatch(1);

@@ -46,6 +46,7 @@ class GoSdkEverythingSdkTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // the SDK's GetPromptRequest/ReadResourceRequest convenience constructors
     void samplingElicitationAndRootsReachTheClientsHandlers() {
         AtomicInteger samplings = new AtomicInteger();
         AtomicInteger elicitations = new AtomicInteger();
