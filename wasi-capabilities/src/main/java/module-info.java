@@ -3,6 +3,7 @@
  * a capability-secure WASI preview1 host. Exports one API package, {@code io.mcpwasm.wasi}; the WASI and HTTP
  * implementations are internal and reach only the runtime.
  */
+@SuppressWarnings("module") // the qualified exports name io.mcpwasm.runtime, which is built after this module
 module io.mcpwasm.wasi {
     // WasiHost hands Endive import values and host functions to its caller.
     requires transitive run.endive.runtime;

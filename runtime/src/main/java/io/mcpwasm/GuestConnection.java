@@ -3,11 +3,11 @@ package io.mcpwasm;
 import io.mcpwasm.FailureKind;
 import io.mcpwasm.internal.GuestProcess;
 import io.mcpwasm.internal.InputWatch;
+import io.mcpwasm.internal.protocol.SerialLane;
 import io.mcpwasm.wasi.Grants;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -22,15 +22,16 @@ import java.util.function.Consumer;
  * delivered one at a time, in order, on the runtime's event threads (never on the guest's thread).
  */
 public final class GuestConnection implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GuestConnection.class);
     private final String name;
     private final GuestProcess process;
-    private final SerialExecutor inbound;
+    private final SerialLane inbound;
     private final Duration closeGrace;
     private final McpRuntime runtime;
     private volatile InputWatch inputWatch;
     private volatile boolean closed;
 
-    private GuestConnection(String name, GuestProcess process, SerialExecutor inbound, Duration closeGrace,
+    private GuestConnection(String name, GuestProcess process, SerialLane inbound, Duration closeGrace,
                             McpRuntime runtime) {
         this.runtime = runtime;
         this.name = name;
@@ -42,13 +43,13 @@ public final class GuestConnection implements AutoCloseable {
     static GuestConnection open(McpModule module, Grants grants, ServerOptions options, Consumer<String> onMessage,
                                 Consumer<ServerFailedException> onClosed) {
         McpRuntime runtime = module.runtime();
-        SerialExecutor inbound = new SerialExecutor(runtime.events());
+        // A closed runtime refuses the drain: nobody is left to tell.
+        SerialLane inbound = new SerialLane(runtime.events(), drain -> { });
         InputWatch[] watch = new InputWatch[1];
-        GuestProcess process = new GuestProcess(module.name(), module.wasmModule(), module.machineFactory(), module.dataImage(),
-                runtime.guestThreads(), grants, module.guestArgs(options), options.maxQueuedInputBytes(),
+        GuestProcess process = module.newProcess(grants, options,
                 (b, off, len) -> {
                     String line = new String(b, off, len, StandardCharsets.UTF_8);
-                    inbound.execute(() -> onMessage.accept(line));
+                    inbound.execute(() -> deliver(() -> onMessage.accept(line)));
                 },
                 exit -> {
                     InputWatch w = watch[0];
@@ -57,7 +58,7 @@ public final class GuestConnection implements AutoCloseable {
                     }
                     ServerFailedException f = exit.clean() ? null
                             : new ServerFailedException(module.name(), exit.kind(), exit.message(), exit.cause());
-                    inbound.execute(() -> onClosed.accept(f));
+                    inbound.execute(() -> deliver(() -> onClosed.accept(f)));
                 });
         GuestConnection c = new GuestConnection(module.name(), process, inbound, options.closeGrace(), runtime);
         runtime.register(c);
@@ -117,52 +118,12 @@ public final class GuestConnection implements AutoCloseable {
         return "GuestConnection[" + name + (closed ? ", closed" : "") + "]";
     }
 
-    /** Runs tasks one at a time, in submission order, on a shared executor. */
-    static final class SerialExecutor implements Executor {
-        private final Executor delegate;
-        private final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
-        private boolean running;
-
-        SerialExecutor(Executor delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            synchronized (tasks) {
-                tasks.add(task);
-                if (running) {
-                    return;
-                }
-                running = true;
-            }
-            try {
-                delegate.execute(this::drain);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // the runtime is closed: nobody is left to tell
-                synchronized (tasks) {
-                    tasks.clear();
-                    running = false;
-                }
-            }
-        }
-
-        private void drain() {
-            while (true) {
-                Runnable next;
-                synchronized (tasks) {
-                    next = tasks.poll();
-                    if (next == null) {
-                        running = false;
-                        return;
-                    }
-                }
-                try {
-                    next.run();
-                } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(GuestConnection.class).warn("inbound handler failed", e);
-                }
-            }
+    /** Runs one user handler; what it throws is logged, so that the lane keeps delivering. */
+    private static void deliver(Runnable handler) {
+        try {
+            handler.run();
+        } catch (RuntimeException e) {
+            LOG.warn("inbound handler failed", e);
         }
     }
 }

@@ -4,6 +4,8 @@ import run.endive.runtime.Instance;
 import run.endive.runtime.Machine;
 import run.endive.wasm.WasmModule;
 import io.mcpwasm.internal.DataImage;
+import io.mcpwasm.internal.GuestProcess;
+import io.mcpwasm.internal.LineSplitter;
 import io.mcpwasm.wasi.Grants;
 import io.mcpwasm.wasi.HostPolicy;
 import io.mcpwasm.wasi.Manifest;
@@ -109,35 +111,34 @@ public final class McpModule {
         Objects.requireNonNull(onMessage, "onMessage");
         Objects.requireNonNull(onClosed, "onClosed");
         runtime.ensureOpen();
+        return GuestConnection.open(this, grants(policy), options, onMessage, onClosed);
+    }
+
+    /**
+     * What this module's server gets under {@code policy}, audited to the runtime's listener; a module without a
+     * manifest declares nothing.
+     *
+     * @throws io.mcpwasm.wasi.CapabilityDeniedException if a required capability is refused
+     */
+    Grants grants(HostPolicy policy) {
         Manifest m = manifest != null ? manifest : io.mcpwasm.internal.ModuleChecks.emptyManifest(name);
-        Grants grants = Grants.resolve(m, policy, runtime.auditListener());
-        return GuestConnection.open(this, grants, options, onMessage, onClosed);
+        return Grants.resolve(m, policy, runtime.auditListener());
+    }
+
+    /** A guest of this module, not yet started, on the runtime's guest threads, under {@code grants}. */
+    GuestProcess newProcess(Grants grants, ServerOptions options, LineSplitter.LineSink stdout,
+                            Consumer<GuestProcess.Exit> onExit) {
+        return new GuestProcess(name, module, machineFactory, dataImage, runtime.guestThreads(), grants,
+                guestArgs(options), options.maxQueuedInputBytes(), stdout, onExit);
     }
 
     McpRuntime runtime() {
         return runtime;
     }
 
-    WasmModule wasmModule() {
-        return module;
-    }
-
-    Function<Instance, Machine> machineFactory() {
-        return machineFactory;
-    }
-
-    /** The module's data segments merged once for all its instances (null when not applicable). */
-    DataImage dataImage() {
-        return dataImage;
-    }
-
     /** The guest's arguments after argv[0] for these options: theirs when given, else the manifest's. */
     List<String> guestArgs(ServerOptions options) {
         return options.argsOr(manifest != null ? manifest.args() : List.of());
-    }
-
-    Manifest manifestOrNull() {
-        return manifest;
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.mcpwasm.internal.InputWatch;
 import io.mcpwasm.internal.protocol.McpSession;
 import io.mcpwasm.wasi.Grants;
 import io.mcpwasm.wasi.HostPolicy;
-import io.mcpwasm.wasi.Manifest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,11 +75,7 @@ public final class McpServer implements AutoCloseable {
     }
 
     static McpServer start(McpModule module, HostPolicy policy, ServerOptions options) {
-        Manifest manifest = module.manifestOrNull();
-        if (manifest == null) {
-            manifest = io.mcpwasm.internal.ModuleChecks.emptyManifest(module.name());
-        }
-        Grants grants = Grants.resolve(manifest, policy, module.runtime().auditListener());
+        Grants grants = module.grants(policy);
         McpServer server = new McpServer(module, grants, options);
         module.runtime().register(server);
         try {
@@ -306,11 +301,7 @@ public final class McpServer implements AutoCloseable {
                 .listeners(options.listeners())
                 .build();
         gen.session = session;
-        gen.process = new GuestProcess(name, module.wasmModule(), module.machineFactory(), module.dataImage(),
-                runtime.guestThreads(),
-                grants, module.guestArgs(options),
-                options.maxQueuedInputBytes(),
-                (b, off, len) -> session.onMessage(b, off, len),
+        gen.process = module.newProcess(grants, options, (b, off, len) -> session.onMessage(b, off, len),
                 exit -> onExit(gen, exit));
         gen.process.start();
         try {

@@ -84,6 +84,17 @@ class NetworkTest {
     }
 
     @Test
+    void thePolicysHttpLimitsReachTheGuest() {
+        HostPolicy small = allowLoopback().toBuilder()
+                .httpLimits(io.mcpwasm.wasi.HttpLimits.defaults().withMaxResponseBytes(10)).build();
+        try (McpServer s = fetch.start(small)) {
+            ToolResult r = s.call("fetch_url", Map.of("url", "http://127.0.0.1:" + port + "/hello"));
+            assertTrue(r.isError(), r.text());
+            assertTrue(r.text().contains("TOO_LARGE"), r.text());
+        }
+    }
+
+    @Test
     void loopbackIsRefusedUnlessThePolicyAllowsThatAddress() {
         HostPolicy noLoopback = HostPolicy.builder().allowNetwork("http://127.0.0.1:" + port).build();
         try (McpServer s = fetch.start(noLoopback)) {

@@ -98,7 +98,7 @@ final class GatewayConfig {
         if (!list.isObject() || list.isEmpty()) {
             throw new IllegalArgumentException("config: \"servers\" must name at least one server");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = list.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = list.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             servers.put(e.getKey(), server(e.getKey(), e.getValue(), dir));
         }
@@ -147,9 +147,9 @@ final class GatewayConfig {
         try {
             p.path("mount").forEach(v -> PolicyFlags.apply(b, "--mount", v.asText(), dir));
             p.path("allowHost").forEach(v -> PolicyFlags.apply(b, "--allow-host", v.asText(), dir));
-            p.path("env").fields().forEachRemaining(v -> PolicyFlags.apply(b, "--env",
+            p.path("env").properties().iterator().forEachRemaining(v -> PolicyFlags.apply(b, "--env",
                     v.getKey() + "=" + v.getValue().asText(), dir));
-            p.path("secret").fields().forEachRemaining(v -> PolicyFlags.apply(b, "--secret",
+            p.path("secret").properties().iterator().forEachRemaining(v -> PolicyFlags.apply(b, "--secret",
                     v.getKey() + "=" + v.getValue().asText(), dir));
             for (String[] f : new String[][] {{"memory", "--memory"}, {"timeout", "--timeout"},
                     {"maxMessage", "--max-message"}}) {

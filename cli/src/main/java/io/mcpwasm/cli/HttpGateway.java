@@ -16,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,12 +52,7 @@ final class HttpGateway implements AutoCloseable {
         // delayed ACK: about 40 ms per exchange. The JDK server reads this property when its first server is made.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress(host, port), 128);
-        AtomicInteger n = new AtomicInteger();
-        handlers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "mcpwasm-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        handlers = Executors.newCachedThreadPool(io.mcpwasm.wasi.internal.DaemonThreads.named("mcpwasm-http-"));
         server.setExecutor(handlers);
         server.createContext("/", this::route);
         server.start();
@@ -72,6 +66,7 @@ final class HttpGateway implements AutoCloseable {
     }
 
     /** Serves until the JVM is asked to stop (Ctrl-C, SIGTERM). */
+    @SuppressWarnings("try") // the gateway only needs to stay open for the body, which waits for the stop signal
     static int serve(McpRuntime runtime, GatewayConfig config, String addressFlag, ScheduledExecutorService timer) {
         String address = addressFlag != null ? addressFlag : config.http != null ? config.http : "127.0.0.1:8080";
         CountDownLatch stop = new CountDownLatch(1);

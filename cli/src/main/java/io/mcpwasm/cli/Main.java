@@ -77,11 +77,8 @@ public final class Main {
         // Nothing but protocol messages may reach the real stdout: stray prints go to stderr.
         PrintStream realOut = new PrintStream(stdout, true, java.nio.charset.StandardCharsets.UTF_8);
         System.setOut(System.err);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mcpwasm-timeouts");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                io.mcpwasm.wasi.internal.DaemonThreads.named("mcpwasm-timeouts-"));
         try (McpRuntime runtime = McpRuntime.builder().auditListener(Main::hintRefusal).build()) {
             return switch (a.command) {
                 case "run" -> {

@@ -18,7 +18,7 @@ import io.mcpwasm.wasi.internal.GuestInput;
 import io.mcpwasm.wasi.http.HttpImports;
 import java.util.ArrayList;
 import java.util.List;
-import io.mcpwasm.wasi.WasiHost;
+import io.mcpwasm.wasi.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -40,7 +40,6 @@ public final class GuestProcess {
     private static final int MAX_STDERR_LINE = 16 * 1024;
     /** How many of the guest's stderr lines are logged per second; the rest are counted and dropped. */
     private static final int MAX_STDERR_LINES_PER_SECOND = 100;
-    private static final String HTTP_MODULE = "mcpwasm_http_v1";
 
     /** How and why the guest stopped. {@code kind} is null for a clean exit (code 0 after stdin closed). */
     public record Exit(FailureKind kind, String message, Throwable cause, int exitCode) {
@@ -196,23 +195,16 @@ public final class GuestProcess {
                      Grants grants, List<String> args, LineSplitter stdout, LineSplitter stderr,
                      Consumer<Exit> onExit) {
         Exit exit;
-        WasiHost host = null;
-        HttpImports http = null;
+        Sandbox sandbox = null;
         try {
             List<String> argv = new ArrayList<>(1 + args.size());
             argv.add(name);
             argv.addAll(args);
-            host = grants.applyTo(WasiHost.builder(name).args(argv).stdin(stdin).stdout(stdout).stderr(stderr)).build();
-            ImportValues.Builder imports = ImportValues.builder().withFunctions(new ArrayList<>(host.hostFunctions()));
-            if (importsFrom(module, HTTP_MODULE)) {
-                // Present even when nothing is granted, so that the module instantiates and each request is refused
-                // (DENIED_HOST) with an audit event.
-                HttpImports.Builder hb = HttpImports.builder(name).grantedHosts(grants.network())
-                        .auditListener(grants.auditListener());
-                grants.specialAddresses().forEach(hb::allowSpecialAddress);
-                http = hb.build();
-                imports.addFunction(http.hostFunctions());
+            Sandbox.Builder sb = Sandbox.builder(grants).args(argv).stdin(stdin).stdout(stdout).stderr(stderr);
+            if (importsFrom(module, HttpImports.MODULE)) {
+                sb.withHttp();
             }
+            sandbox = sb.build();
             int declared = module.memorySection().map(s -> s.memoryCount() > 0 ? s.getMemory(0).limits().initialPages() : 0)
                     .orElse(0);
             if (declared > capPages) {
@@ -220,7 +212,7 @@ public final class GuestProcess {
                         + " initial memory pages, over the cap of " + capPages + " pages");
             }
             Instance.builder(module)
-                    .withImportValues(imports.build())
+                    .withImportValues(sandbox.toImportValues())
                     .withMachineFactory(machineFactory)
                     .withMemoryLimits(new MemoryLimits(declared, capPages))
                     .withMemoryFactory(limits -> limits.shared() ? new ByteBufferMemory(limits)
@@ -233,11 +225,8 @@ public final class GuestProcess {
         } finally {
             stdout.flush();
             stderr.flush();
-            if (http != null) {
-                http.close();
-            }
-            if (host != null) {
-                host.close();
+            if (sandbox != null) {
+                sandbox.close();
             }
         }
         Exit decided = hostDecision;

@@ -156,23 +156,29 @@ final class PagedMemory implements Memory {
     }
 
     // ------------------------------------------------------------------------------------------ atomics
+    // Endive's Memory declares these abstract and deprecated for removal at once: they must be implemented until the
+    // engine drops them, so the removal warning is suppressed on each (and nowhere else).
 
     @Override
+    @SuppressWarnings("removal")
     public Object lock(int address) {
         return this; // one thread owns a non-shared memory: the default atomics need no real lock
     }
 
     @Override
+    @SuppressWarnings("removal")
     public int waitOn(int address, int expected, long timeout) {
         throw new WasmEngineException("Attempt to wait on a non-shared memory, not supported.");
     }
 
     @Override
+    @SuppressWarnings("removal")
     public int waitOn(int address, long expected, long timeout) {
         throw new WasmEngineException("Attempt to wait on a non-shared memory, not supported.");
     }
 
     @Override
+    @SuppressWarnings("removal")
     public int notify(int address, int maxThreads) {
         return 0;
     }

@@ -11,8 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.mcpwasm.wasi.internal.Auditor;
 
 /**
  * What a server actually gets: the intersection of what its {@link Manifest} declares and what the
@@ -53,9 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Grants {
 
-    private static final Logger AUDIT = LoggerFactory.getLogger("io.mcpwasm.audit");
-    private static final Logger LOG = LoggerFactory.getLogger(Grants.class);
-
     private final String server;
     private final List<MountGrant> mounts;
     private final Map<String, String> env;
@@ -63,13 +59,13 @@ public final class Grants {
     private final List<HostPattern> network;
     private final List<java.net.InetAddress> specialAddresses;
     private final Limits limits;
-    private final HostPolicy clockPolicy;
+    private final HostPolicy policy;
     private final boolean stateless;
     private final AuditListener listener;
 
     private Grants(String server, List<MountGrant> mounts, Map<String, String> env, Map<String, SecretGrant> secrets,
                    List<HostPattern> network, List<java.net.InetAddress> specialAddresses, Limits limits,
-                   HostPolicy clockPolicy, boolean stateless, AuditListener listener) {
+                   HostPolicy policy, boolean stateless, AuditListener listener) {
         this.server = server;
         this.mounts = List.copyOf(mounts);
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
@@ -77,7 +73,7 @@ public final class Grants {
         this.network = List.copyOf(network);
         this.specialAddresses = network.isEmpty() ? List.of() : List.copyOf(specialAddresses);
         this.limits = limits;
-        this.clockPolicy = clockPolicy;
+        this.policy = policy;
         this.stateless = stateless;
         this.listener = listener;
     }
@@ -145,7 +141,7 @@ public final class Grants {
 
     /** Whether the guest's realtime clock reads the real time. */
     public boolean realtimeClock() {
-        return clockPolicy.realtimeClock();
+        return policy.realtimeClock();
     }
 
     /**
@@ -154,16 +150,16 @@ public final class Grants {
      * empty when the guest gets the real, an offset or a fixed clock.
      */
     public Optional<Instant> wallClockStart() {
-        return withheld() ? Optional.of(clockPolicy.wallClockStart()) : Optional.empty();
+        return withheld() ? Optional.of(policy.wallClockStart()) : Optional.empty();
     }
 
     private boolean withheld() {
-        return !clockPolicy.realtimeClock() && clockPolicy.fixedClock().isEmpty() && clockPolicy.clockOffset().isEmpty();
+        return !policy.realtimeClock() && policy.fixedClock().isEmpty() && policy.clockOffset().isEmpty();
     }
 
     /** What the guest's realtime clock reads, in words. */
     public String clockDescription() {
-        return clockPolicy.clockDescription();
+        return policy.clockDescription();
     }
 
     /** Whether the manifest says the server is stateless (so instances may be pooled). */
@@ -171,46 +167,26 @@ public final class Grants {
         return stateless;
     }
 
-    /** The listener the grant decisions went to, for the WASI host's run-time refusals. */
-    public AuditListener auditListener() {
+    /** The listener the grant decisions went to, for the run-time refusals of {@link Sandbox}. */
+    AuditListener listener() {
         return listener;
     }
 
-    /**
-     * Applies these grants to a WASI host builder: each granted mount (with its mode, quota and entry limit), each granted
-     * environment variable, each granted secret as a read-only file at its guest path, the policy's clock (a
-     * withheld or offset one through {@link WasiHost.Builder#wallClockStart(Instant)}: the guest's realtime clock
-     * starts there and advances with real elapsed time; a fixed one through
-     * {@link WasiHost.Builder#fixedClock(Instant)}), and this decision's audit listener. Nothing else is set: arguments, stdio and the random
-     * source stay the caller's. Limits and network grants are enforced elsewhere (the runtime and the
-     * HTTP host functions) and are not part of the WASI builder.
-     *
-     * @return {@code builder}, for chaining
-     * @throws IllegalArgumentException if the builder already holds a conflicting mount, variable or secret
-     */
-    public WasiHost.Builder applyTo(WasiHost.Builder builder) {
-        Objects.requireNonNull(builder, "builder");
-        for (MountGrant m : mounts) {
-            builder.mount(m.guestPath(), m.hostDir(), m.mode(), m.quotaBytes(), limits.filesystemEntries());
-        }
-        env.forEach(builder::env);
-        for (SecretGrant s : secrets.values()) {
-            builder.secret(s.guestPath(), s.value());
-        }
-        if (clockPolicy.fixedClock().isPresent()) {
-            builder.fixedClock(clockPolicy.fixedClock().get());
-        } else if (clockPolicy.clockOffset().isPresent()) {
-            builder.wallClockStart(Instant.now().plus(clockPolicy.clockOffset().get()));
-        } else if (withheld()) {
-            builder.wallClockStart(clockPolicy.wallClockStart());
-        }
-        builder.auditListener(listener);
-        return builder;
+    /** The policy the grants were resolved under: its clock and outbound-HTTP settings, for {@link Sandbox}. */
+    HostPolicy policy() {
+        return policy;
     }
 
-    /** A new {@link WasiHost.Builder} for this server with these grants applied: see {@link #applyTo}. */
-    public WasiHost.Builder wasiHostBuilder() {
-        return applyTo(WasiHost.builder(server));
+    /** The granted secrets as guest path to value (not copied), for {@link Sandbox}. */
+    Map<String, byte[]> secretValues() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        secrets.values().forEach(s -> out.put(s.guestPath(), s.value()));
+        return out;
+    }
+
+    /** Whether the realtime clock is withheld (starts at the policy's wall-clock start), for {@link Sandbox}. */
+    boolean clockWithheld() {
+        return withheld();
     }
 
     @Override
@@ -266,6 +242,7 @@ public final class Grants {
         private final Manifest manifest;
         private final HostPolicy policy;
         private final AuditListener listener;
+        private final Auditor audit;
         private final String server;
         private final List<String> refusals = new ArrayList<>();
         private String firstCapability;
@@ -276,6 +253,7 @@ public final class Grants {
             this.policy = policy;
             this.listener = listener;
             this.server = manifest.name();
+            this.audit = new Auditor(server, listener);
         }
 
         Grants run() {
@@ -445,7 +423,7 @@ public final class Grants {
                 granted("clock", "realtime", policy.clockDescription() + ", as the host policy says");
             } else {
                 // The policy's choice, and nothing the server asked for: audited, logged at INFO.
-                deniedByDefault("clock", "realtime", policy.clockDescription());
+                audit.deniedByDefault("clock", "realtime", policy.clockDescription());
             }
             granted("clock", "monotonic", "always provided: language runtimes need a monotonic clock to start");
         }
@@ -460,26 +438,11 @@ public final class Grants {
         }
 
         private void granted(String capability, String target, String reason) {
-            AUDIT.info("GRANTED server={} capability={} target={} reason={}", server, capability, target, reason);
-            emit(new AuditEvent(Instant.now(), server, capability, target, AuditEvent.Decision.GRANTED, reason));
+            audit.granted(capability, target, reason);
         }
 
         private void denied(String capability, String target, String reason) {
-            AUDIT.warn("DENIED server={} capability={} target={} reason={}", server, capability, target, reason);
-            emit(new AuditEvent(Instant.now(), server, capability, target, AuditEvent.Decision.DENIED, reason));
-        }
-
-        private void deniedByDefault(String capability, String target, String reason) {
-            AUDIT.info("DENIED server={} capability={} target={} reason={}", server, capability, target, reason);
-            emit(new AuditEvent(Instant.now(), server, capability, target, AuditEvent.Decision.DENIED, reason));
-        }
-
-        private void emit(AuditEvent event) {
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.warn("audit listener of server {} threw; event dropped", server, e);
-            }
+            audit.denied(capability, target, reason);
         }
 
         private static String modeWord(MountMode mode) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
  * What the host allows a server: the directories it binds to the manifest's guest paths, the values of
@@ -24,7 +25,8 @@ import java.util.Set;
  *   <li>mounts: none bound;</li>
  *   <li>environment variables: none;</li>
  *   <li>secrets: none;</li>
- *   <li>network: no destination allowed;</li>
+ *   <li>network: no destination allowed; for the destinations a policy allows, {@link HttpLimits#defaults()},
+ *       the JVM's resolver ({@link HostResolver#SYSTEM}) and the JVM's default TLS context (its trust store);</li>
  *   <li>memory cap: {@value #DEFAULT_MAX_MEMORY_BYTES} bytes (256 MiB);</li>
  *   <li>call timeout cap: {@link #DEFAULT_MAX_CALL_TIMEOUT} (30 s);</li>
  *   <li>message size cap: {@value #DEFAULT_MAX_MESSAGE_BYTES} bytes (4 MiB);</li>
@@ -88,6 +90,9 @@ public final class HostPolicy {
     private final Instant wallClockStart;
     private final Instant fixedClock;
     private final Duration clockOffset;
+    private final HttpLimits httpLimits;
+    private final HostResolver hostResolver;
+    private final SSLContext sslContext;
 
     private HostPolicy(Builder b) {
         this.mounts = Collections.unmodifiableMap(new LinkedHashMap<>(b.mounts));
@@ -107,6 +112,9 @@ public final class HostPolicy {
         this.wallClockStart = b.wallClockStart;
         this.fixedClock = b.fixedClock;
         this.clockOffset = b.clockOffset;
+        this.httpLimits = b.httpLimits;
+        this.hostResolver = b.hostResolver;
+        this.sslContext = b.sslContext;
     }
 
     /** A new builder with every default listed in the class documentation. */
@@ -137,6 +145,9 @@ public final class HostPolicy {
         b.wallClockStart = wallClockStart;
         b.fixedClock = fixedClock;
         b.clockOffset = clockOffset;
+        b.httpLimits = httpLimits;
+        b.hostResolver = hostResolver;
+        b.sslContext = sslContext;
         return b;
     }
 
@@ -172,6 +183,21 @@ public final class HostPolicy {
      */
     public List<java.net.InetAddress> specialAddresses() {
         return specialAddresses;
+    }
+
+    /** Size, time and concurrency limits on each server's outbound HTTP ({@link HttpLimits#defaults()}). */
+    public HttpLimits httpLimits() {
+        return httpLimits;
+    }
+
+    /** Resolves the names of allowed destinations ({@link HostResolver#SYSTEM} by default). */
+    public HostResolver hostResolver() {
+        return hostResolver;
+    }
+
+    /** The TLS context for https destinations; empty for the JVM's default ({@link SSLContext#getDefault()}). */
+    public Optional<SSLContext> sslContext() {
+        return Optional.ofNullable(sslContext);
     }
 
     /** The memory cap, bytes. */
@@ -249,7 +275,7 @@ public final class HostPolicy {
                 + " (values hidden), network=" + network + ", maxMemoryBytes=" + maxMemoryBytes
                 + ", maxCallTimeout=" + maxCallTimeout + ", maxMessageBytes=" + maxMessageBytes
                 + ", maxFilesystemQuotaBytes=" + maxFilesystemQuotaBytes + ", maxFilesystemEntries="
-                + maxFilesystemEntries + ", refuseOptional=" + refuseOptional
+                + maxFilesystemEntries + ", refuseOptional=" + refuseOptional + ", httpLimits=" + httpLimits
                 + ", clock=" + clockDescription() + "]";
     }
 
@@ -285,6 +311,9 @@ public final class HostPolicy {
         private Instant wallClockStart = DEFAULT_WALL_CLOCK_START;
         private Instant fixedClock;
         private Duration clockOffset;
+        private HttpLimits httpLimits = HttpLimits.defaults();
+        private HostResolver hostResolver = HostResolver.SYSTEM;
+        private SSLContext sslContext;
 
         private Builder() {
         }
@@ -391,6 +420,27 @@ public final class HostPolicy {
             if (!specialAddresses.contains(address)) {
                 specialAddresses.add(address);
             }
+            return this;
+        }
+
+        /** Size, time and concurrency limits on outbound HTTP; default {@link HttpLimits#defaults()}. */
+        public Builder httpLimits(HttpLimits limits) {
+            this.httpLimits = Objects.requireNonNull(limits, "httpLimits");
+            return this;
+        }
+
+        /**
+         * Resolves the names of allowed destinations; default {@link HostResolver#SYSTEM}. Every answer is still
+         * checked against the special-address rules before a connection is made.
+         */
+        public Builder hostResolver(HostResolver resolver) {
+            this.hostResolver = Objects.requireNonNull(resolver, "hostResolver");
+            return this;
+        }
+
+        /** The TLS context (trust store, protocols) for https destinations; default the JVM's. */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "sslContext");
             return this;
         }
 

@@ -165,6 +165,19 @@ public final class Manifest {
         } catch (IOException e) {
             throw new ManifestException(null, "cannot read module " + wasmFile + ": " + e, e);
         }
+        return find(wasmFile, wasm).orElseThrow(() -> new ManifestException(null, "module " + wasmFile
+                + " has no '" + SECTION_NAME + "' custom section and no sidecar " + sidecarPath(wasmFile)));
+    }
+
+    /**
+     * Like {@link #load(Path)} for a module file whose bytes were already read: the embedded or sidecar manifest,
+     * or empty when there is neither.
+     *
+     * @throws ManifestException if a manifest is invalid, the sidecar cannot be read, or the two differ
+     */
+    public static Optional<Manifest> find(Path wasmFile, byte[] wasm) {
+        Objects.requireNonNull(wasmFile, "wasmFile");
+        Objects.requireNonNull(wasm, "wasm");
         Optional<Manifest> embedded;
         try {
             embedded = fromWasm(wasm);
@@ -187,8 +200,7 @@ public final class Manifest {
                     + " differ; keep one, or make them the same");
         }
         Optional<Manifest> sidecarManifest = side;
-        return embedded.or(() -> sidecarManifest).orElseThrow(() -> new ManifestException(null, "module " + wasmFile
-                + " has no '" + SECTION_NAME + "' custom section and no sidecar " + sidecar));
+        return embedded.or(() -> sidecarManifest);
     }
 
     /** The server's name: {@code [a-z0-9][a-z0-9._-]*}, at most 64 characters. */

@@ -98,6 +98,11 @@ final class WasiGuests {
         return instantiate(probeWat(), host);
     }
 
+    static Instance probe(Sandbox sandbox) {
+        return Instance.builder(Parser.parse(Wat2Wasm.parse(probeWat()))).withImportValues(sandbox.toImportValues())
+                .withStart(false).build();
+    }
+
     static Instance instantiate(String wat, WasiHost host) {
         byte[] wasm = Wat2Wasm.parse(wat);
         return Instance.builder(Parser.parse(wasm)).withImportValues(host.toImportValues()).withStart(false).build();

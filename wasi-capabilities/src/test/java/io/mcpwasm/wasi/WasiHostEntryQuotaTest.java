@@ -162,7 +162,7 @@ class WasiHostEntryQuotaTest {
                 + "\"mounts\":[{\"guestPath\":\"/data\",\"mode\":\"rw\"}]}");
         Grants grants = Grants.resolve(m, HostPolicy.builder().mount("/data", dir).maxFilesystemEntries(25).build(),
                 AuditListener.NONE);
-        try (WasiHost host = grants.wasiHostBuilder().build()) {
+        try (Sandbox host = Sandbox.builder(grants).build()) {
             int[] r = flood(WasiGuests.probe(host), "file", 1000);
             assertEquals(25, r[0], "the policy's cap is below the manifest's ask");
             assertEquals(Errno.name(Errno.EDQUOT), Errno.name(r[1]));

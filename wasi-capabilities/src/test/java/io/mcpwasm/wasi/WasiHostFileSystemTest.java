@@ -288,6 +288,22 @@ class WasiHostFileSystemTest {
     }
 
     @Test
+    void anEmptySymlinkTargetOnTheHostIsARefusalThatIsReported() throws IOException {
+        // The guest cannot make such a link (path_symlink refuses an empty target); a host tree can hold one.
+        Files.createSymbolicLink(data.resolve("empty"), jimfs.getPath(""));
+        assertEquals("", Files.readSymbolicLink(data.resolve("empty")).toString());
+        try (WasiHost host = host()) {
+            Instance g = WasiGuests.probe(host);
+            assertEquals(Errno.ENOENT, open(g, 3, "empty/readme.txt", 0, READ, 0));
+            assertEquals(Errno.ENOENT, open(g, 3, "empty", 0, READ, 0));
+            assertEquals(-1, openedFd(g));
+        }
+        assertEquals(2, events.stream().filter(e -> e.decision() == AuditEvent.Decision.DENIED
+                && e.target().startsWith("/data/empty") && e.reason().contains("empty symlink target")).count(),
+                events.toString());
+    }
+
+    @Test
     void secretIsReadableAtItsPathAndNowhereElse() {
         try (WasiHost host = host()) {
             Instance g = WasiGuests.probe(host);

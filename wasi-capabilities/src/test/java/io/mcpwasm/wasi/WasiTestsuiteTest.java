@@ -158,7 +158,7 @@ class WasiTestsuiteTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         WasiHost.Builder b = WasiHost.builder(base).args(args).stdout(out::write).stderr(err::write);
-        for (Iterator<Map.Entry<String, JsonNode>> it = spec.path("env").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = spec.path("env").properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             b.env(e.getKey(), e.getValue().asText());
         }

@@ -171,7 +171,7 @@ final class HostRequests {
         }
         ObjectNode responses = MAPPER.createObjectNode();
         if (hasRequests) {
-            var fields = requests.fields();
+            var fields = requests.properties().iterator();
             while (fields.hasNext()) {
                 var entry = fields.next();
                 JsonNode req = entry.getValue();

@@ -50,6 +50,8 @@ final class JsonRpcChannel {
     static final int INTERNAL_ERROR = -32603;
     /** How many events (progress, resource updates) may wait for the event executor before more are dropped. */
     static final int MAX_QUEUED_EVENTS = 1024;
+    private static final java.util.concurrent.ThreadFactory AFTER_CLOSE =
+            io.mcpwasm.wasi.internal.DaemonThreads.named("mcpwasm-events-after-close-");
     /** How many warnings about single guest messages are logged per second; the rest are counted. */
     static final int MAX_WARNINGS_PER_SECOND = 10;
     static final ObjectMapper MAPPER = new ObjectMapper()
@@ -495,9 +497,7 @@ final class JsonRpcChannel {
 
     /** The event executor is shut down (its runtime closed): a late completion still runs, off the caller. */
     private static void runDetached(Runnable r) {
-        Thread t = new Thread(r, "mcpwasm-events-after-close");
-        t.setDaemon(true);
-        t.start();
+        AFTER_CLOSE.newThread(r).start();
     }
 
     /**

@@ -6,20 +6,22 @@ import java.util.function.Consumer;
 
 /**
  * Runs tasks one at a time, in submission order, on an executor (borrowing one of its threads while work is
- * queued). Used so listener and progress events reach user code in the order the server sent them.
+ * queued). Used so listener and progress events, and a raw connection's inbound messages, reach user code in the
+ * order the server sent them. A task must not throw: the lane would stop draining.
  */
-final class SerialLane {
+public final class SerialLane {
     private final Executor executor;
     private final Consumer<Runnable> onReject;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private boolean running;
 
-    SerialLane(Executor executor, Consumer<Runnable> onReject) {
+    /** @param onReject given the drain task when {@code executor} refuses it (its runtime closed) */
+    public SerialLane(Executor executor, Consumer<Runnable> onReject) {
         this.executor = executor;
         this.onReject = onReject;
     }
 
-    void execute(Runnable task) {
+    public void execute(Runnable task) {
         offer(task, Integer.MAX_VALUE);
     }
 

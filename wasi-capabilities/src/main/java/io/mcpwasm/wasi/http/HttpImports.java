@@ -1,47 +1,32 @@
 package io.mcpwasm.wasi.http;
 
+import io.mcpwasm.wasi.HostResolver;
+import io.mcpwasm.wasi.HttpLimits;
 import run.endive.runtime.HostFunction;
 import run.endive.runtime.Instance;
-import run.endive.runtime.Memory;
 import run.endive.wasm.types.FunctionType;
 import run.endive.wasm.types.ValType;
 import io.mcpwasm.wasi.AuditListener;
 import io.mcpwasm.wasi.HostPattern;
-import java.io.IOException;
-import java.net.ConnectException;
+import io.mcpwasm.wasi.internal.Auditor;
+import io.mcpwasm.wasi.internal.ErrnoException;
+import io.mcpwasm.wasi.internal.GuestMemory;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * The host does DNS, TLS and redirects; the guest only names a method, a URL, headers and a body.
  *
  * <p>What a request may reach: a destination ({@code scheme, host, port}) is allowed when it matches one of the
- * manifest's {@code network.hosts} <em>and</em> one of the host policy's patterns. That is checked for the
- * first URL and again for every redirect hop. A host name is resolved by the host's {@link HostResolver};
+ * granted {@linkplain Builder#hosts hosts}: the manifest's {@code network.hosts} intersected with the host policy's
+ * patterns, decided once by {@link io.mcpwasm.wasi.Grants} (this class does not intersect again). That is checked
+ * for the first URL and again for every redirect hop. A host name is resolved by the host's {@link HostResolver};
  * if any resolved address lies in a special range (loopback, private, link-local, multicast, unspecified, cloud
  * metadata, ...) the request is refused unless the policy allowed that exact address; the connection then goes
  * to one of the addresses that were checked, never to a second lookup's answer. TLS is verified against the
@@ -74,8 +60,7 @@ import org.slf4j.LoggerFactory;
  * <p>Example:
  * <pre>{@code
  * HttpImports http = HttpImports.builder("weather")
- *     .manifestHosts(manifest.networkHosts())
- *     .policyHosts(List.of(HostPattern.parse("https://*.weather.example")))
+ *     .hosts(grants.network())
  *     .limits(HttpLimits.defaults().withMaxResponseBytes(1 << 20))
  *     .auditListener(listener)
  *     .build();
@@ -96,25 +81,16 @@ public final class HttpImports implements AutoCloseable {
     public static final String MODULE = "mcpwasm_http_v1";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpImports.class);
+    static final String NETWORK = "network";
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
     private static final int MAX_URL = 8192;
     private static final int MAX_READ_CHUNK = 64 * 1024;
-    private static final AtomicInteger DNS_THREADS = new AtomicInteger();
-    private static final ExecutorService DNS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "mcpwasm-dns-" + DNS_THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
 
     private final String server;
-    private final List<HostPattern> manifestHosts;
-    private final List<HostPattern> policyHosts;
-    private final boolean fromGrants;
-    private final AddressPolicy addresses;
+    private final Destinations destinations;
+    private final Http1Client client;
     private final HttpLimits limits;
-    private final HostResolver resolver;
-    private final NetworkAudit audit;
-    private final SSLContext sslContext;
+    private final Auditor audit;
 
     private final Object lock = new Object();
     private final Map<Integer, OpenResponse> open = new HashMap<>();
@@ -125,14 +101,25 @@ public final class HttpImports implements AutoCloseable {
 
     private HttpImports(Builder b) {
         this.server = b.server;
-        this.manifestHosts = List.copyOf(b.manifestHosts);
-        this.policyHosts = List.copyOf(b.policyHosts);
-        this.fromGrants = b.fromGrants;
-        this.addresses = new AddressPolicy(b.allowedAddresses);
+        this.destinations = new Destinations(b.server, b.hosts, b.allowedAddresses, b.resolver);
         this.limits = b.limits;
-        this.resolver = b.resolver;
-        this.audit = new NetworkAudit(b.server, b.auditListener);
-        this.sslContext = b.sslContext;
+        this.audit = new Auditor(b.server, b.auditListener);
+        this.client = new Http1Client(b.server, b.limits, b.sslContext, new Http1Client.Sockets() {
+            @Override
+            public void remember(Socket s) throws HttpFailure {
+                HttpImports.this.remember(s);
+            }
+
+            @Override
+            public void forget(Socket s) {
+                HttpImports.this.forget(s);
+            }
+
+            @Override
+            public boolean isClosed() {
+                return HttpImports.this.isClosed();
+            }
+        });
     }
 
     /** Starts a builder; {@code serverName} names the server in audit events and log lines. */
@@ -162,7 +149,7 @@ public final class HttpImports implements AutoCloseable {
 
     @FunctionalInterface
     private interface Body {
-        HttpError apply(Instance instance, long[] args) throws HttpFailure;
+        HttpError apply(Instance instance, long[] args) throws HttpFailure, ErrnoException;
     }
 
     private HostFunction fn(String name, int params, Body body) {
@@ -177,6 +164,8 @@ public final class HttpImports implements AutoCloseable {
                 result = body.apply(instance, args);
             } catch (HttpFailure f) {
                 result = f.error();
+            } catch (ErrnoException e) {
+                result = badRange(e).error();
             } catch (RuntimeException e) {
                 LOG.warn("server {}: {}.{} failed unexpectedly", server, MODULE, name, e);
                 result = HttpError.IO;
@@ -187,8 +176,8 @@ public final class HttpImports implements AutoCloseable {
 
     // ---- request -------------------------------------------------------------------------------------------
 
-    private HttpError request(Instance instance, long[] a) throws HttpFailure {
-        Mem mem = Mem.of(instance);
+    private HttpError request(Instance instance, long[] a) throws HttpFailure, ErrnoException {
+        GuestMemory mem = memory(instance);
         int handleOut = (int) a[8];
         String method;
         Target target;
@@ -196,38 +185,39 @@ public final class HttpImports implements AutoCloseable {
         byte[] body;
         try {
             mem.check(handleOut, 4);
-            method = mem.string(a[0], a[1], 16);
-            String url = mem.string(a[2], a[3], MAX_URL);
+            method = token(mem, a[0], a[1], 16);
+            String url = token(mem, a[2], a[3], MAX_URL);
             if (!METHOD.matcher(method).matches() || method.equals("CONNECT") || method.equals("TRACE")) {
                 throw new HttpFailure(HttpError.BAD_ARGUMENT, "method must be an upper-case token other than"
                         + " CONNECT and TRACE");
             }
             target = Target.parse(url);
-            mem.check(a[4], a[5]);
+            mem.check((int) a[4], a[5] & 0xffffffffL);
             if (Integer.toUnsignedLong((int) a[5]) > limits.maxHeaderBytes()) {
                 throw new HttpFailure(HttpError.TOO_LARGE, "request headers larger than "
                         + limits.maxHeaderBytes() + " bytes");
             }
-            guestHeaders = Headers.parseGuest(mem.bytes(a[4], a[5]));
-            mem.check(a[6], a[7]);
+            guestHeaders = Headers.parseGuest(mem.read((int) a[4], (int) a[5]));
+            mem.check((int) a[6], a[7] & 0xffffffffL);
             long bodyLen = Integer.toUnsignedLong((int) a[7]);
             if (bodyLen > limits.maxRequestBodyBytes()) {
                 throw new HttpFailure(HttpError.TOO_LARGE, "request body of " + bodyLen + " bytes over the limit of "
                         + limits.maxRequestBodyBytes());
             }
-            body = mem.bytes(a[6], a[7]);
-        } catch (HttpFailure f) {
-            audit.denied("(invalid request)", "request refused: " + f.error() + ": " + f.getMessage());
+            body = mem.read((int) a[6], (int) a[7]);
+        } catch (HttpFailure | ErrnoException e) {
+            HttpFailure f = e instanceof HttpFailure hf ? hf : badRange((ErrnoException) e);
+            audit.denied(NETWORK, "(invalid request)", "request refused: " + f.error() + ": " + f.getMessage());
             throw f;
         }
 
         synchronized (lock) {
             if (closed) {
-                audit.denied(target.auditTarget(), method + " refused: network capability closed");
+                audit.denied(NETWORK, target.auditTarget(), method + " refused: network capability closed");
                 return HttpError.CLOSED;
             }
             if (open.size() + inFlight >= limits.maxConcurrent()) {
-                audit.denied(target.auditTarget(), method + " refused: " + limits.maxConcurrent()
+                audit.denied(NETWORK, target.auditTarget(), method + " refused: " + limits.maxConcurrent()
                         + " requests already open (limit)");
                 return HttpError.TOO_MANY_REQUESTS;
             }
@@ -239,7 +229,7 @@ public final class HttpImports implements AutoCloseable {
             synchronized (lock) {
                 if (closed) {
                     r.exchange.close();
-                    audit.denied(target.auditTarget(), method + " refused: network capability closed");
+                    audit.denied(NETWORK, target.auditTarget(), method + " refused: network capability closed");
                     return HttpError.CLOSED;
                 }
                 handle = nextHandle++;
@@ -269,20 +259,19 @@ public final class HttpImports implements AutoCloseable {
             String what = m + " " + target.scheme() + (hop == 0 ? "" : " (redirect hop " + hop + ")");
             Http1Exchange x;
             try {
-                checkHost(target);
-                List<InetAddress> addrs = resolveAndCheck(target, deadline);
-                Socket socket = connect(target, addrs, deadline);
+                List<InetAddress> addrs = destinations.check(target, deadline);
+                Socket socket = client.connect(target, addrs, deadline);
                 try {
-                    x = Http1Exchange.exchange(socket, deadline, head(m, target, hs, b), b, m.equals("HEAD"),
+                    x = Http1Exchange.exchange(socket, deadline, Http1Client.head(m, target, hs, b), b, m.equals("HEAD"),
                             limits.maxHeaderBytes());
                 } finally {
                     forget(socket);
                 }
             } catch (HttpFailure f) {
                 if (f.isRefusal()) {
-                    audit.denied(target.auditTarget(), what + " refused: " + f.getMessage());
+                    audit.denied(NETWORK, target.auditTarget(), what + " refused: " + f.getMessage());
                 } else {
-                    audit.granted(target.auditTarget(), what + " failed: " + f.error() + ": " + f.getMessage()
+                    audit.granted(NETWORK, target.auditTarget(), what + " failed: " + f.error() + ": " + f.getMessage()
                             + ", sent " + b.length + " body bytes");
                 }
                 throw f;
@@ -295,26 +284,26 @@ public final class HttpImports implements AutoCloseable {
                 long declared = x.declaredLength();
                 if (declared > limits.maxResponseBytes()) {
                     x.close();
-                    audit.denied(target.auditTarget(), what + " " + status + " refused: response body of "
+                    audit.denied(NETWORK, target.auditTarget(), what + " " + status + " refused: response body of "
                             + declared + " bytes over the limit of " + limits.maxResponseBytes());
                     throw new HttpFailure(HttpError.TOO_LARGE, "response body over the limit");
                 }
-                return new OpenResponse(x, what, target.auditTarget(), b.length);
+                return new OpenResponse(audit, x, what, target.auditTarget(), b.length);
             }
             x.close();
-            audit.granted(target.auditTarget(), what + " " + status + " redirect, sent " + b.length + " body bytes");
+            audit.granted(NETWORK, target.auditTarget(), what + " " + status + " redirect, sent " + b.length + " body bytes");
             if (hop >= limits.maxRedirects()) {
-                audit.denied(target.auditTarget(), m + " refused: more than " + limits.maxRedirects() + " redirects");
+                audit.denied(NETWORK, target.auditTarget(), m + " refused: more than " + limits.maxRedirects() + " redirects");
                 throw new HttpFailure(HttpError.TOO_MANY_REDIRECTS, "too many redirects");
             }
             Target next;
             try {
                 next = Target.of(target.uri().resolve(new URI(location)));
             } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-                audit.granted(target.auditTarget(), what + " failed: IO: malformed Location header");
+                audit.granted(NETWORK, target.auditTarget(), what + " failed: IO: malformed Location header");
                 throw new HttpFailure(HttpError.IO, "malformed Location header");
             } catch (HttpFailure f) {
-                audit.denied(target.auditTarget(), what + " refused: redirect to an unusable URL");
+                audit.denied(NETWORK, target.auditTarget(), what + " refused: redirect to an unusable URL");
                 throw new HttpFailure(HttpError.DENIED_HOST, "redirect to an unusable URL");
             }
             if (status == 303 || ((status == 301 || status == 302) && m.equals("POST"))) {
@@ -329,176 +318,6 @@ public final class HttpImports implements AutoCloseable {
             }
             target = next;
         }
-    }
-
-    private void checkHost(Target t) throws HttpFailure {
-        boolean inManifest = matchesAny(manifestHosts, t);
-        if (!inManifest && fromGrants) {
-            throw new HttpFailure(HttpError.DENIED_HOST, t.scheme() + "://" + t.auditTarget()
-                    + " is not among the granted network hosts (manifest network.hosts ∩ host policy)");
-        }
-        if (!inManifest) {
-            throw new HttpFailure(HttpError.DENIED_HOST, t.scheme() + "://" + t.auditTarget()
-                    + " is not in the manifest's network.hosts");
-        }
-        if (!matchesAny(policyHosts, t)) {
-            throw new HttpFailure(HttpError.DENIED_HOST, t.scheme() + "://" + t.auditTarget()
-                    + " is in the manifest but not allowed by the host policy");
-        }
-    }
-
-    private static boolean matchesAny(List<HostPattern> patterns, Target t) {
-        for (HostPattern p : patterns) {
-            if (p.matches(t.scheme(), t.host(), t.port())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private List<InetAddress> resolveAndCheck(Target t, Deadline deadline) throws HttpFailure {
-        List<InetAddress> addrs;
-        if (t.isIpLiteral()) {
-            try {
-                addrs = List.of(InetAddress.getByName(t.host()));
-            } catch (UnknownHostException e) {
-                throw new HttpFailure(HttpError.BAD_ARGUMENT, "malformed IP address");
-            }
-        } else {
-            addrs = lookUp(t.host(), deadline);
-            if (addrs == null || addrs.isEmpty()) {
-                throw new HttpFailure(HttpError.NAME_NOT_RESOLVED, "name did not resolve");
-            }
-        }
-        List<InetAddress> ok = new ArrayList<>(new LinkedHashSet<>(addrs));
-        for (InetAddress addr : ok) {
-            String why = addresses.refusal(addr);
-            if (why != null) {
-                throw new HttpFailure(HttpError.DENIED_ADDRESS, "resolves to " + addr.getHostAddress() + ", a "
-                        + why + " address the policy does not allow");
-            }
-        }
-        return ok;
-    }
-
-    /**
-     * Runs the resolver on a DNS thread so that the request's deadline bounds the lookup too (the JVM's resolver
-     * has no timeout of its own). A lookup still running at the deadline is abandoned.
-     */
-    private List<InetAddress> lookUp(String host, Deadline deadline) throws HttpFailure {
-        Future<List<InetAddress>> f;
-        try {
-            f = DNS.submit(() -> resolver.resolve(host));
-        } catch (RejectedExecutionException e) {
-            throw new HttpFailure(HttpError.IO, "no DNS thread available");
-        }
-        try {
-            return f.get(deadline.remainingMillis(Integer.MAX_VALUE), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new HttpFailure(HttpError.TIMEOUT, "DNS lookup timed out");
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new HttpFailure(HttpError.IO, "interrupted during the DNS lookup");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownHostException) {
-                throw new HttpFailure(HttpError.NAME_NOT_RESOLVED, "name did not resolve");
-            }
-            LOG.warn("server {}: resolver failed for a name", server, e.getCause());
-            throw new HttpFailure(HttpError.IO, "resolver failed: " + e.getCause().getClass().getSimpleName());
-        }
-    }
-
-    private Socket connect(Target t, List<InetAddress> addrs, Deadline deadline) throws HttpFailure {
-        HttpFailure last = null;
-        for (InetAddress addr : addrs) {
-            Socket plain = new Socket(Proxy.NO_PROXY);
-            remember(plain);
-            try {
-                int timeout = deadline.remainingMillis(limits.connectTimeout().toMillis());
-                plain.connect(new InetSocketAddress(addr, t.port()), timeout);
-                plain.setTcpNoDelay(true);
-                if (!t.isHttps()) {
-                    return plain;
-                }
-                return tls(t, plain, deadline);
-            } catch (HttpFailure f) {
-                forget(plain);
-                closeQuietly(plain);
-                if (f.error() == HttpError.TLS || f.error() == HttpError.CLOSED) {
-                    throw f;
-                }
-                last = f;
-                if (f.error() == HttpError.TIMEOUT && f.getMessage().startsWith("total")) {
-                    throw f;
-                }
-            } catch (SocketTimeoutException e) {
-                forget(plain);
-                closeQuietly(plain);
-                last = new HttpFailure(HttpError.TIMEOUT, "connect timed out");
-            } catch (ConnectException e) {
-                forget(plain);
-                closeQuietly(plain);
-                last = new HttpFailure(HttpError.IO, "connection refused");
-            } catch (IOException e) {
-                forget(plain);
-                closeQuietly(plain);
-                last = isClosed() ? new HttpFailure(HttpError.CLOSED, "network capability closed")
-                        : new HttpFailure(HttpError.IO, "connect failed: " + e.getClass().getSimpleName());
-            }
-        }
-        throw last;
-    }
-
-    private Socket tls(Target t, Socket plain, Deadline deadline) throws HttpFailure, IOException {
-        SSLSocketFactory factory = sslContext.getSocketFactory();
-        String name = t.host().startsWith("[") ? t.host().substring(1, t.host().length() - 1) : t.host();
-        SSLSocket ssl = (SSLSocket) factory.createSocket(plain, name, t.port(), true);
-        remember(ssl);
-        SSLParameters params = ssl.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        if (!t.isIpLiteral()) {
-            params.setServerNames(List.of(new SNIHostName(name)));
-        }
-        params.setApplicationProtocols(new String[0]);
-        ssl.setSSLParameters(params);
-        try {
-            ssl.setSoTimeout(deadline.remainingMillis(Integer.MAX_VALUE));
-            ssl.startHandshake();
-            forget(plain);
-            return ssl;
-        } catch (SocketTimeoutException e) {
-            forget(ssl);
-            closeQuietly(ssl);
-            throw new HttpFailure(HttpError.TIMEOUT, "TLS handshake timed out");
-        } catch (SSLException e) {
-            forget(ssl);
-            closeQuietly(ssl);
-            LOG.debug("server {}: TLS handshake with {} failed", server, t.auditTarget(), e);
-            throw new HttpFailure(HttpError.TLS, "TLS handshake failed: " + e.getMessage());
-        } catch (HttpFailure | IOException e) {
-            forget(ssl);
-            closeQuietly(ssl);
-            throw e;
-        }
-    }
-
-    private byte[] head(String method, Target t, List<String[]> headers, byte[] body) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append(method).append(' ').append(t.pathQuery()).append(" HTTP/1.1\r\n");
-        sb.append("Host: ").append(t.hostHeader()).append("\r\n");
-        if (!Headers.has(headers, "user-agent")) {
-            sb.append("User-Agent: mcpwasm\r\n");
-        }
-        for (String[] h : headers) {
-            sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
-        }
-        if (body.length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
-            sb.append("Content-Length: ").append(body.length).append("\r\n");
-        }
-        sb.append("Connection: close\r\n\r\n");
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     // ---- responses -----------------------------------------------------------------------------------------
@@ -516,15 +335,15 @@ public final class HttpImports implements AutoCloseable {
         }
     }
 
-    private HttpError status(Instance instance, int handle, int statusOut) throws HttpFailure {
-        Mem mem = Mem.of(instance);
+    private HttpError status(Instance instance, int handle, int statusOut) throws HttpFailure, ErrnoException {
+        GuestMemory mem = memory(instance);
         OpenResponse r = response(handle);
         mem.writeI32(statusOut, r.exchange.status());
         return HttpError.OK;
     }
 
-    private HttpError headers(Instance instance, int handle, int buf, int bufLen, int lenOut) throws HttpFailure {
-        Mem mem = Mem.of(instance);
+    private HttpError headers(Instance instance, int handle, int buf, int bufLen, int lenOut) throws HttpFailure, ErrnoException {
+        GuestMemory mem = memory(instance);
         OpenResponse r = response(handle);
         mem.check(lenOut, 4);
         byte[] h = r.headerBytes;
@@ -536,11 +355,11 @@ public final class HttpImports implements AutoCloseable {
         return HttpError.OK;
     }
 
-    private HttpError read(Instance instance, int handle, int buf, int bufLen, int nOut) throws HttpFailure {
-        Mem mem = Mem.of(instance);
+    private HttpError read(Instance instance, int handle, int buf, int bufLen, int nOut) throws HttpFailure, ErrnoException {
+        GuestMemory mem = memory(instance);
         OpenResponse r = response(handle);
         mem.check(nOut, 4);
-        mem.check(buf, bufLen);
+        mem.check(buf, Integer.toUnsignedLong(bufLen));
         if (r.failure != null) {
             return r.failure;
         }
@@ -566,7 +385,7 @@ public final class HttpImports implements AutoCloseable {
             return HttpError.TOO_LARGE;
         }
         r.received += n;
-        mem.write(buf, tmp, n);
+        mem.write(buf, tmp, 0, n);
         mem.writeI32(nOut, n);
         return HttpError.OK;
     }
@@ -591,7 +410,7 @@ public final class HttpImports implements AutoCloseable {
     private void remember(Socket s) throws HttpFailure {
         synchronized (lock) {
             if (closed) {
-                closeQuietly(s);
+                Http1Client.closeQuietly(s);
                 throw new HttpFailure(HttpError.CLOSED, "network capability closed");
             }
             sockets.add(s);
@@ -607,14 +426,6 @@ public final class HttpImports implements AutoCloseable {
     private boolean isClosed() {
         synchronized (lock) {
             return closed;
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // Already gone.
         }
     }
 
@@ -637,126 +448,41 @@ public final class HttpImports implements AutoCloseable {
             sockets.clear();
         }
         for (Socket s : ss) {
-            closeQuietly(s);
+            Http1Client.closeQuietly(s);
         }
         for (OpenResponse r : rs) {
             r.finish();
         }
     }
 
-    /** One response the guest holds a handle to. */
-    private final class OpenResponse {
-        final Http1Exchange exchange;
-        final String what;
-        final String target;
-        final int sent;
-        final byte[] headerBytes;
-        long received;
-        boolean done;
-        HttpError failure;
-        private boolean audited;
+    // ---- guest memory --------------------------------------------------------------------------------------
 
-        OpenResponse(Http1Exchange exchange, String what, String target, int sent) {
-            this.exchange = exchange;
-            this.what = what;
-            this.target = target;
-            this.sent = sent;
-            this.headerBytes = exchange.serializedHeaders();
-        }
-
-        /** End of body or closed by the guest or the host: release the connection and audit once. */
-        synchronized void finish() {
-            done = true;
-            exchange.close();
-            if (!audited) {
-                audited = true;
-                audit.granted(target, what + " " + exchange.status() + ", sent " + sent + " body bytes, received "
-                        + received + " body bytes");
-            }
-        }
-
-        synchronized void fail(HttpError error, String message) {
-            failure = error;
-            done = true;
-            exchange.close();
-            if (!audited) {
-                audited = true;
-                String line = what + " " + exchange.status() + " " + message + ", received " + received
-                        + " body bytes";
-                if (error == HttpError.TOO_LARGE) {
-                    audit.denied(target, line);
-                } else {
-                    audit.granted(target, line + " (" + error + ")");
-                }
-            }
+    /** The instance's memory, bounds-checked by {@link GuestMemory}: a bad range is {@code BAD_ARGUMENT}. */
+    private static GuestMemory memory(Instance instance) {
+        try {
+            return new GuestMemory(instance.memory());
+        } catch (RuntimeException e) {
+            return new GuestMemory(null);
         }
     }
 
-    // ---- guest memory --------------------------------------------------------------------------------------
-
-    /** Bounds-checked view of the instance's memory; a bad range is BAD_ARGUMENT. */
-    private static final class Mem {
-        private final Memory memory;
-        private final long size;
-
-        private Mem(Memory memory) {
-            this.memory = memory;
-            this.size = (long) memory.pages() * Memory.PAGE_SIZE;
+    /** A guest string of at most {@code max} bytes of printable ASCII (a method or a URL). */
+    private static String token(GuestMemory mem, long ptr, long len, int max) throws HttpFailure, ErrnoException {
+        if ((len & 0xffffffffL) > max) {
+            mem.check((int) ptr, len & 0xffffffffL);
+            throw new HttpFailure(HttpError.BAD_ARGUMENT, "string longer than " + max + " bytes");
         }
-
-        static Mem of(Instance instance) throws HttpFailure {
-            Memory m;
-            try {
-                m = instance.memory();
-            } catch (RuntimeException e) {
-                m = null;
-            }
-            if (m == null) {
-                throw new HttpFailure(HttpError.BAD_ARGUMENT, "the instance exports no memory");
-            }
-            return new Mem(m);
-        }
-
-        void check(long ptr, long len) throws HttpFailure {
-            long p = ptr & 0xffffffffL;
-            long l = len & 0xffffffffL;
-            if (p + l > size) {
-                throw new HttpFailure(HttpError.BAD_ARGUMENT, "guest range outside memory");
+        byte[] b = mem.read((int) ptr, (int) len);
+        for (byte c : b) {
+            if (c <= 0x20 || c == 0x7f) {
+                throw new HttpFailure(HttpError.BAD_ARGUMENT, "control character, space or non-ASCII byte");
             }
         }
+        return new String(b, StandardCharsets.US_ASCII);
+    }
 
-        byte[] bytes(long ptr, long len) throws HttpFailure {
-            check(ptr, len);
-            return memory.readBytes((int) ptr, (int) len);
-        }
-
-        String string(long ptr, long len, int max) throws HttpFailure {
-            check(ptr, len);
-            if ((len & 0xffffffffL) > max) {
-                throw new HttpFailure(HttpError.BAD_ARGUMENT, "string longer than " + max + " bytes");
-            }
-            byte[] b = memory.readBytes((int) ptr, (int) len);
-            for (byte c : b) {
-                if (c <= 0x20 || c == 0x7f) {
-                    throw new HttpFailure(HttpError.BAD_ARGUMENT, "control character, space or non-ASCII byte");
-                }
-            }
-            return new String(b, StandardCharsets.US_ASCII);
-        }
-
-        void writeI32(int ptr, int v) throws HttpFailure {
-            check(ptr, 4);
-            memory.writeI32(ptr, v);
-        }
-
-        void write(int ptr, byte[] b) throws HttpFailure {
-            write(ptr, b, b.length);
-        }
-
-        void write(int ptr, byte[] b, int n) throws HttpFailure {
-            check(ptr, n);
-            memory.write(ptr, b, 0, n);
-        }
+    private static HttpFailure badRange(ErrnoException e) {
+        return new HttpFailure(HttpError.BAD_ARGUMENT, "guest range outside memory");
     }
 
     // ---- builder -------------------------------------------------------------------------------------------
@@ -768,10 +494,8 @@ public final class HttpImports implements AutoCloseable {
      */
     public static final class Builder {
         private final String server;
-        private final List<HostPattern> manifestHosts = new ArrayList<>();
-        private final List<HostPattern> policyHosts = new ArrayList<>();
+        private final List<HostPattern> hosts = new ArrayList<>();
         private final Set<InetAddress> allowedAddresses = new HashSet<>();
-        private boolean fromGrants;
         private HttpLimits limits = HttpLimits.defaults();
         private HostResolver resolver = HostResolver.SYSTEM;
         private AuditListener auditListener = AuditListener.NONE;
@@ -784,31 +508,14 @@ public final class HttpImports implements AutoCloseable {
             }
         }
 
-        /** The manifest's {@code network.hosts}: what the server asks for. */
-        public Builder manifestHosts(Collection<HostPattern> hosts) {
-            Objects.requireNonNull(hosts, "manifestHosts");
-            hosts.forEach(h -> manifestHosts.add(Objects.requireNonNull(h, "manifestHosts element")));
-            return this;
-        }
-
         /**
-         * The host policy's allowed destinations. A request must match both a manifest host and a policy host.
-         * When a grant was already intersected elsewhere, pass that result to both methods.
+         * The granted destinations, {@link io.mcpwasm.wasi.Grants#network()}: the manifest's {@code network.hosts}
+         * already intersected with the host policy. A request must match one of them; calls add up.
          */
-        public Builder policyHosts(Collection<HostPattern> hosts) {
-            Objects.requireNonNull(hosts, "policyHosts");
-            hosts.forEach(h -> policyHosts.add(Objects.requireNonNull(h, "policyHosts element")));
+        public Builder hosts(Collection<HostPattern> hosts) {
+            Objects.requireNonNull(hosts, "hosts");
+            hosts.forEach(h -> this.hosts.add(Objects.requireNonNull(h, "hosts element")));
             return this;
-        }
-
-        /**
-         * Destinations already intersected elsewhere, e.g. {@code Grants.network()} (manifest hosts ∩ host
-         * policy): the same as passing them to both {@link #manifestHosts} and {@link #policyHosts}.
-         */
-        public Builder grantedHosts(Collection<HostPattern> hosts) {
-            fromGrants = true;
-            manifestHosts(hosts);
-            return policyHosts(hosts);
         }
 
         /**

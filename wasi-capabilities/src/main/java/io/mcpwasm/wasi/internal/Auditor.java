@@ -8,8 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns refused accesses into {@link AuditEvent}s for the {@link AuditListener} and a line on the
- * {@code io.mcpwasm.audit} logger. Callers pass only guest-visible names, never secret values or contents.
+ * The one place that turns a decision into an {@link AuditEvent} for the {@link AuditListener} and a line on the
+ * {@code io.mcpwasm.audit} logger (INFO for grants, WARN for refusals): the grant decisions, the WASI host's
+ * run-time refusals and the HTTP functions' requests all go through it. Callers pass only guest-visible names
+ * and host:port targets, never secret values, contents, host paths, query strings, header values or bodies. A
+ * listener that throws is logged and ignored.
  */
 public final class Auditor {
     private static final Logger AUDIT = LoggerFactory.getLogger("io.mcpwasm.audit");
@@ -28,13 +31,27 @@ public final class Auditor {
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
-    /** Records one refused access. */
+    /** Records one grant (INFO). */
+    public void granted(String capability, String target, String reason) {
+        AUDIT.info("GRANTED server={} capability={} target={} reason={}", server, capability, target, reason);
+        emit(capability, target, AuditEvent.Decision.GRANTED, reason);
+    }
+
+    /** Records one refusal (WARN). */
     public void denied(String capability, String target, String reason) {
-        AuditEvent event = new AuditEvent(Instant.now(), server, capability, target, AuditEvent.Decision.DENIED,
-            reason);
         AUDIT.warn("DENIED server={} capability={} target={} reason={}", server, capability, target, reason);
+        emit(capability, target, AuditEvent.Decision.DENIED, reason);
+    }
+
+    /** Records one refusal that is the policy's default rather than anything the server asked for (INFO). */
+    public void deniedByDefault(String capability, String target, String reason) {
+        AUDIT.info("DENIED server={} capability={} target={} reason={}", server, capability, target, reason);
+        emit(capability, target, AuditEvent.Decision.DENIED, reason);
+    }
+
+    private void emit(String capability, String target, AuditEvent.Decision decision, String reason) {
         try {
-            listener.onEvent(event);
+            listener.onEvent(new AuditEvent(Instant.now(), server, capability, target, decision, reason));
         } catch (RuntimeException e) {
             LOG.warn("audit listener of server {} threw; event dropped", server, e);
         }

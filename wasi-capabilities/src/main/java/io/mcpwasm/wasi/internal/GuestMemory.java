@@ -9,8 +9,9 @@ import java.nio.ByteBuffer;
 /**
  * Bounds-checked access to a guest's linear memory. Every pointer is an unsigned 32-bit guest address;
  * a range that does not lie inside the memory fails with {@code EFAULT} before anything is read or written.
+ * The WASI functions and the HTTP functions (which report {@code EFAULT} as {@code BAD_ARGUMENT}) share it.
  */
-final class GuestMemory {
+public final class GuestMemory {
     /** Most iovecs one read or write may carry (POSIX IOV_MAX); more is {@code EINVAL}. */
     static final int IOV_MAX = 1024;
     /** Longest path a guest may pass, in bytes. */
@@ -20,13 +21,13 @@ final class GuestMemory {
     private final long size;
 
     /** {@code memory} may be null (a module without memory): then every access is {@code EFAULT}. */
-    GuestMemory(Memory memory) {
+    public GuestMemory(Memory memory) {
         this.memory = memory;
         this.size = memory == null ? 0 : (long) memory.pages() * Memory.PAGE_SIZE;
     }
 
     /** Checks that {@code [ptr, ptr + len)} lies inside memory; len is a byte count (non-negative). */
-    void check(int ptr, long len) throws ErrnoException {
+    public void check(int ptr, long len) throws ErrnoException {
         long start = Integer.toUnsignedLong(ptr);
         if (memory == null) {
             throw new ErrnoException(Errno.EFAULT, "guest has no memory");
@@ -56,7 +57,7 @@ final class GuestMemory {
         return memory.readShort(ptr) & 0xffff;
     }
 
-    void writeI32(int ptr, int value) throws ErrnoException {
+    public void writeI32(int ptr, int value) throws ErrnoException {
         check(ptr, 4);
         memory.writeI32(ptr, value);
     }
@@ -66,16 +67,16 @@ final class GuestMemory {
         memory.writeLong(ptr, value);
     }
 
-    byte[] read(int ptr, int len) throws ErrnoException {
+    public byte[] read(int ptr, int len) throws ErrnoException {
         check(ptr, Integer.toUnsignedLong(len));
         return memory.readBytes(ptr, len);
     }
 
-    void write(int ptr, byte[] bytes) throws ErrnoException {
+    public void write(int ptr, byte[] bytes) throws ErrnoException {
         write(ptr, bytes, 0, bytes.length);
     }
 
-    void write(int ptr, byte[] bytes, int off, int len) throws ErrnoException {
+    public void write(int ptr, byte[] bytes, int off, int len) throws ErrnoException {
         check(ptr, len);
         memory.write(ptr, bytes, off, len);
     }

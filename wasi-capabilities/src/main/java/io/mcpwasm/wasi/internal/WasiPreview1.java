@@ -6,6 +6,7 @@ import run.endive.runtime.WasmInterruptedException;
 import run.endive.runtime.HostFunction;
 import run.endive.runtime.Instance;
 import run.endive.wasm.WasmEngineException;
+import run.endive.wasm.types.FunctionType;
 import run.endive.wasm.types.ValType;
 import io.mcpwasm.wasi.GuestOutput;
 import io.mcpwasm.wasi.McpWasmException;
@@ -228,7 +229,7 @@ public final class WasiPreview1 {
             return Errno.SUCCESS;
         });
         add(f, "poll_oneoff", List.of(I32, I32, I32, I32), (m, a) -> pollOneoff(m, i(a[0]), i(a[1]), i(a[2]), i(a[3])));
-        f.add(new HostFunction(MODULE, "proc_exit", List.of(I32), List.of(), (inst, a) -> {
+        f.add(new HostFunction(MODULE, "proc_exit", FunctionType.of(List.of(I32), List.of()), (inst, a) -> {
             throw new GuestExitException((int) a[0]);
         }));
         add(f, "proc_raise", List.of(I32), (m, a) -> Errno.ENOTSUP);
@@ -254,7 +255,7 @@ public final class WasiPreview1 {
     }
 
     private void add(List<HostFunction> out, String name, List<ValType> params, Impl impl) {
-        out.add(new HostFunction(MODULE, name, params, List.of(I32),
+        out.add(new HostFunction(MODULE, name, FunctionType.of(params, List.of(I32)),
             (instance, a) -> new long[] {invoke(name, impl, instance, a)}));
     }
 

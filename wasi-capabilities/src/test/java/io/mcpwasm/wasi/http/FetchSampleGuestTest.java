@@ -79,7 +79,7 @@ class FetchSampleGuestTest {
         List<AuditEvent> events = new CopyOnWriteArrayList<>();
         InetAddress lo = HttpImportsTest.address(127, 0, 0, 1);
         HttpImports http = HttpImports.builder(name)
-                .grantedHosts(List.of(HostPattern.parse("http://site.test:" + port)))
+                .hosts(List.of(HostPattern.parse("http://site.test:" + port)))
                 .resolver(h -> {
                     if (h.equals("site.test") || h.equals("other.test")) {
                         return List.of(lo);

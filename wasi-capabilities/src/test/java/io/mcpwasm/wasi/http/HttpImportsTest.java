@@ -1,5 +1,6 @@
 package io.mcpwasm.wasi.http;
 
+import io.mcpwasm.wasi.HttpLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.mcpwasm.wasi.AuditEvent;
+import io.mcpwasm.wasi.AuditListener;
+import io.mcpwasm.wasi.Grants;
+import io.mcpwasm.wasi.HostPolicy;
+import io.mcpwasm.wasi.Manifest;
 import io.mcpwasm.wasi.HostPattern;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -183,9 +188,7 @@ class HttpImportsTest {
 
     private HttpImports standard() {
         return track(base()
-                .manifestHosts(patterns("http://api.test:" + port, "http://b.test:" + port,
-                        "http://intranet.test:" + port))
-                .policyHosts(patterns("http://api.test:" + port, "http://intranet.test:" + port))
+                .hosts(patterns("http://api.test:" + port, "http://intranet.test:" + port))
                 .build());
     }
 
@@ -276,8 +279,8 @@ class HttpImportsTest {
     }
 
     @Test
-    void grantedHostsFromGrantsAllowExactlyThoseDestinations() {
-        HttpGuest g = new HttpGuest(track(base().grantedHosts(patterns("http://api.test:" + port)).build()));
+    void theGrantedHostsAreExactlyTheDestinationsAllowed() {
+        HttpGuest g = new HttpGuest(track(base().hosts(patterns("http://api.test:" + port)).build()));
         assertEquals(HttpError.OK, g.fetch(url("api.test", "/hello")));
         assertEquals(HttpError.DENIED_HOST, g.fetch(url("b.test", "/hello")));
         assertEquals(1, hitCount("/hello"));
@@ -288,14 +291,14 @@ class HttpImportsTest {
     // ---- refusals ------------------------------------------------------------------------------------------
 
     @Test
-    void hostNotInManifestIsDenied() {
+    void hostNotGrantedIsDenied() {
         HttpGuest g = new HttpGuest(standard());
         dns.put("other.test", List.of(LOOPBACK));
         assertEquals(HttpError.DENIED_HOST, g.fetch(url("other.test", "/hello")));
         assertEquals(0, hitCount("/hello"));
         AuditEvent e = denials().get(0);
         assertEquals("other.test:" + port, e.target());
-        assertTrue(e.reason().contains("not in the manifest"), e.reason());
+        assertTrue(e.reason().contains("not among the granted network hosts"), e.reason());
     }
 
     @Test
@@ -307,11 +310,19 @@ class HttpImportsTest {
     }
 
     @Test
-    void hostInManifestButRefusedByPolicyIsDenied() {
-        HttpGuest g = new HttpGuest(standard());
-        assertEquals(HttpError.DENIED_HOST, g.fetch(url("b.test", "/hello")));
+    void hostTheGrantsNarrowedAwayIsDenied() {
+        // The manifest asks *.svc.test and api.test, the policy allows a.svc.test and api.test: Grants decides,
+        // once, that b.svc.test is not granted, and the host functions refuse it from that decision alone.
+        Manifest m = Manifest.parse("{\"manifestVersion\": 1, \"name\": \"net-test\", \"network\": {\"hosts\": "
+                + "[\"http://*.svc.test:" + port + "\", \"http://api.test:" + port + "\"]}}");
+        HostPolicy p = HostPolicy.builder().allowNetwork("http://a.svc.test:" + port)
+                .allowNetwork("http://api.test:" + port).build();
+        dns.put("b.svc.test", List.of(LOOPBACK));
+        HttpGuest g = new HttpGuest(track(base().hosts(Grants.resolve(m, p, AuditListener.NONE).network()).build()));
+        assertEquals(HttpError.DENIED_HOST, g.fetch(url("b.svc.test", "/hello")));
         assertEquals(0, hitCount("/hello"));
         assertTrue(denials().get(0).reason().contains("host policy"), denials().get(0).reason());
+        assertEquals(HttpError.OK, g.fetch(url("api.test", "/hello")));
     }
 
     @Test
@@ -341,8 +352,7 @@ class HttpImportsTest {
 
     @Test
     void redirectLoopStopsAtTheHopLimit() {
-        HttpGuest g = new HttpGuest(track(base().manifestHosts(patterns("http://api.test:" + port))
-                .policyHosts(patterns("http://api.test:" + port))
+        HttpGuest g = new HttpGuest(track(base().hosts(patterns("http://api.test:" + port))
                 .limits(HttpLimits.defaults().withMaxRedirects(3)).build()));
         assertEquals(HttpError.TOO_MANY_REDIRECTS, g.fetch(url("api.test", "/loop")));
         assertEquals(4, hitCount("/loop"));
@@ -351,8 +361,7 @@ class HttpImportsTest {
     @Test
     void credentialsAreDroppedWhenARedirectLeavesTheOrigin() {
         HttpGuest g = new HttpGuest(track(base()
-                .manifestHosts(patterns("http://api.test:" + port, "http://b.test:" + port))
-                .policyHosts(patterns("http://api.test:" + port, "http://b.test:" + port)).build()));
+                .hosts(patterns("http://api.test:" + port, "http://b.test:" + port)).build()));
         assertEquals(HttpError.OK, g.fetch("POST", url("api.test", "/to-other-origin"),
                 "Authorization: Bearer xyz\nCookie: a=b\nContent-Type: text/plain\n",
                 "kept".getBytes(StandardCharsets.UTF_8)));
@@ -382,8 +391,7 @@ class HttpImportsTest {
     @Test
     void loopbackIsRefusedWithoutTheExactAddressAllowance() {
         HttpImports h = track(HttpImports.builder("no-loopback")
-                .manifestHosts(patterns("http://127.0.0.1:" + port))
-                .policyHosts(patterns("http://127.0.0.1:" + port))
+                .hosts(patterns("http://127.0.0.1:" + port))
                 .auditListener(events::add).build());
         HttpGuest g = new HttpGuest(h);
         assertEquals(HttpError.DENIED_ADDRESS, g.fetch("http://127.0.0.1:" + port + "/hello"));
@@ -393,16 +401,14 @@ class HttpImportsTest {
 
     @Test
     void unknownNameIsReported() {
-        HttpGuest g = new HttpGuest(track(base().manifestHosts(patterns("http://*.svc.test:" + port))
-                .policyHosts(patterns("http://*.svc.test:" + port)).build()));
+        HttpGuest g = new HttpGuest(track(base().hosts(patterns("http://*.svc.test:" + port)).build()));
         assertEquals(HttpError.NAME_NOT_RESOLVED, g.fetch(url("nowhere.svc.test", "/hello")));
     }
 
     // ---- limits --------------------------------------------------------------------------------------------
 
     private HttpImports limited(HttpLimits limits) {
-        return track(base().manifestHosts(patterns("http://api.test:" + port))
-                .policyHosts(patterns("http://api.test:" + port)).limits(limits).build());
+        return track(base().hosts(patterns("http://api.test:" + port)).limits(limits).build());
     }
 
     @Test
@@ -457,8 +463,7 @@ class HttpImportsTest {
 
     @Test
     void hangingDnsLookupHitsTheTotalTimeout() {
-        HttpGuest g = new HttpGuest(track(base().manifestHosts(patterns("http://api.test:" + port))
-                .policyHosts(patterns("http://api.test:" + port))
+        HttpGuest g = new HttpGuest(track(base().hosts(patterns("http://api.test:" + port))
                 .resolver(host -> {
                     try {
                         release.await(5, TimeUnit.SECONDS);

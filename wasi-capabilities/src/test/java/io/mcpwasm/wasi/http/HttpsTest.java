@@ -102,7 +102,7 @@ class HttpsTest {
         List<HostPattern> hosts = List.of(HostPattern.parse("https://api.test:" + port),
                 HostPattern.parse("https://b.test:" + port));
         HttpImports.Builder b = HttpImports.builder("tls-test")
-                .manifestHosts(hosts).policyHosts(hosts)
+                .hosts(hosts)
                 .resolver(h -> {
                     List<InetAddress> a = dns.get(h);
                     if (a == null) {

@@ -15,7 +15,7 @@ import io.mcpwasm.wasi.AuditEvent;
 import io.mcpwasm.wasi.Grants;
 import io.mcpwasm.wasi.HostPolicy;
 import io.mcpwasm.wasi.Manifest;
-import io.mcpwasm.wasi.WasiHost;
+import io.mcpwasm.wasi.Sandbox;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Grants applied to a real WasiHost, observed by a real wasm guest (grants-probe.wat). */
+/** Grants applied to a real Sandbox, observed by a real wasm guest (grants-probe.wat). */
 class GrantsWasiHostTest {
 
     private static final String MANIFEST = """
@@ -70,9 +70,9 @@ class GrantsWasiHostTest {
         }
     }
 
-    private static List<String> run(WasmModule module, WasiHost.Builder builder) {
+    private static List<String> run(WasmModule module, Grants grants) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (WasiHost host = builder.stdout((b, off, len) -> out.write(b, off, len)).build()) {
+        try (Sandbox host = Sandbox.builder(grants).stdout((b, off, len) -> out.write(b, off, len)).build()) {
             Instance instance = Instance.builder(module).withImportValues(host.toImportValues())
                     .withStart(false).build();
             instance.export("_start").apply();
@@ -102,7 +102,7 @@ class GrantsWasiHostTest {
                 .build();
         Grants grants = Grants.resolve(manifest, policy, events::add);
 
-        List<String> lines = run(module, grants.wasiHostBuilder());
+        List<String> lines = run(module, grants);
 
         assertEquals(List.of("P:/data", "P:/run/secrets"),
                 lines.stream().filter(l -> l.startsWith("P:")).toList(), lines.toString());
@@ -127,7 +127,7 @@ class GrantsWasiHostTest {
         HostPolicy policy = HostPolicy.builder().mount("/data", data)
                 .secret("token", "t".getBytes(StandardCharsets.UTF_8)).allowRealtimeClock().build();
         Grants grants = Grants.resolve(manifest, policy, events::add);
-        List<String> lines = run(module, grants.applyTo(WasiHost.builder("probe")));
+        List<String> lines = run(module, grants);
         assertEquals("W:00", line(lines, "W:"));
         assertTrue(Files.exists(data.resolve("new.txt")));
         assertEquals("E:", line(lines, "E:"), "no variable was set: the guest sees none");
@@ -147,7 +147,7 @@ class GrantsWasiHostTest {
         HostPolicy policy = HostPolicy.builder().env("B", "2").env("A", "1").env("C", "3")
                 .mount("/data", data)
                 .secret("token", "abc".getBytes(StandardCharsets.UTF_8)).build();
-        List<String> lines = run(module, Grants.resolve(manifest, policy, events::add).wasiHostBuilder());
+        List<String> lines = run(module, Grants.resolve(manifest, policy, events::add));
         assertEquals(List.of("P:/run/secrets"), lines.stream().filter(l -> l.startsWith("P:")).toList());
         assertEquals("E:A=1\0B=2\0", line(lines, "E:"), "manifest order, undeclared C left out");
         assertEquals("S:abc", line(lines, "S"));
@@ -175,7 +175,7 @@ class GrantsWasiHostTest {
     }
 
     private long realtime(WasmModule module, Manifest manifest, HostPolicy policy) throws IOException {
-        List<String> lines = run(module, Grants.resolve(manifest, policy, events::add).wasiHostBuilder());
+        List<String> lines = run(module, Grants.resolve(manifest, policy, events::add));
         return Long.parseUnsignedLong(line(lines, "C:").substring(2), 16);
     }
 }

@@ -174,7 +174,7 @@ class ManifestSchemaTest {
             if (node.has("additionalProperties")) {
                 out.add(at);
             }
-            node.fields().forEachRemaining(f -> collectObjects(f.getValue(), at + "/" + f.getKey(), out));
+            node.properties().iterator().forEachRemaining(f -> collectObjects(f.getValue(), at + "/" + f.getKey(), out));
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 collectObjects(node.get(i), at + "/" + i, out);

@@ -32,7 +32,7 @@ final class MiniJsonSchema {
     }
 
     private void check(JsonNode schema, JsonNode v, String at, List<String> errors) {
-        Iterator<Map.Entry<String, JsonNode>> it = schema.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = schema.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> kw = it.next();
             JsonNode arg = kw.getValue();
@@ -92,7 +92,7 @@ final class MiniJsonSchema {
                 }
                 case "properties" -> {
                     if (v.isObject()) {
-                        Iterator<Map.Entry<String, JsonNode>> props = arg.fields();
+                        Iterator<Map.Entry<String, JsonNode>> props = arg.properties().iterator();
                         while (props.hasNext()) {
                             Map.Entry<String, JsonNode> p = props.next();
                             if (v.has(p.getKey())) {

@@ -39,7 +39,7 @@ final class JsonSchemas {
         objectMembers(inputSchema, b);
         Map<String, JsonSchemaElement> defs = new LinkedHashMap<>();
         for (String key : List.of("$defs", "definitions")) {
-            inputSchema.path(key).fields().forEachRemaining(e -> defs.put(e.getKey(), element(e.getValue())));
+            inputSchema.path(key).properties().iterator().forEachRemaining(e -> defs.put(e.getKey(), element(e.getValue())));
         }
         if (!defs.isEmpty()) {
             b.definitions(defs);
@@ -53,7 +53,7 @@ final class JsonSchemas {
             b.description(description);
         }
         Map<String, JsonSchemaElement> properties = new LinkedHashMap<>();
-        schema.path("properties").fields().forEachRemaining(e -> properties.put(e.getKey(), element(e.getValue())));
+        schema.path("properties").properties().iterator().forEachRemaining(e -> properties.put(e.getKey(), element(e.getValue())));
         b.addProperties(properties);
         List<String> required = new ArrayList<>();
         schema.path("required").forEach(r -> required.add(r.asText()));

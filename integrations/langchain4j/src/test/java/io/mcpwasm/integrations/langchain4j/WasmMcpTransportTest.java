@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** langchain4j-mcp's own {@link DefaultMcpClient} and {@link McpToolProvider} over {@link WasmMcpTransport}. */
+// LangChain4j's McpClient.close() is declared to throw Exception: javac's "try" lint flags each try-with-resources.
+@SuppressWarnings("try")
 class WasmMcpTransportTest {
     private static McpRuntime runtime;
     private static McpModule zig;

@@ -52,6 +52,7 @@ class GoSdkEverythingSdkTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // the SDK's GetPromptRequest/ReadResourceRequest convenience constructors
     void samplingElicitationAndRootsReachTheClientsHandlers() {
         AtomicInteger samplings = new AtomicInteger();
         AtomicInteger elicitations = new AtomicInteger();
@@ -128,6 +129,7 @@ class GoSdkEverythingSdkTest {
      * sampling, elicitation or roots.)
      */
     @Test
+    @SuppressWarnings("deprecation") // the SDK's request convenience constructors
     void mcpGoEverythingAnswersEveryToolResourceAndPromptThroughTheSdk() {
         WasmMcpTransport transport = WasmMcpTransport.start(mcpGo, HostPolicy.denyAll());
         try (McpSyncClient client = McpClient.sync(transport).requestTimeout(REQUEST_TIMEOUT)

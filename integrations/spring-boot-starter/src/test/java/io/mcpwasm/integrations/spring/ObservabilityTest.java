@@ -39,6 +39,7 @@ class ObservabilityTest {
                     "mcpwasm.servers.proto.start-timeout=3m");
 
     @Test
+    @SuppressWarnings("removal") // ChatClient.Builder#defaultToolCallbacks and ToolCallAdvisor: see McpWasmStarterTest
     void progressAndLogsOfAToolTheChatClientRunsAreObservable(CapturedOutput output) {
         List<McpWasmToolProgressEvent> progress = new CopyOnWriteArrayList<>();
         runner.withBean("progressLog", ApplicationListener.class,

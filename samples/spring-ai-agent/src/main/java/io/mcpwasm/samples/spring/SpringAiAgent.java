@@ -52,6 +52,9 @@ public class SpringAiAgent {
         return new ScriptedChatModel("zig_sha256", "{\"text\":\"hello wasm\"}");
     }
 
+    // ChatClient.Builder#defaultToolCallbacks and ToolCallAdvisor are deprecated for removal in Spring AI 2.0 with no
+    // replacement yet; they are what a Spring AI 2.0 application uses today.
+    @SuppressWarnings("removal")
     // BEGIN README
     @Bean ChatClient chatClient(ChatModel model, @Qualifier("mcpWasmToolCallbacks") ToolCallbackProvider tools) {
         return ChatClient.builder(model).defaultToolCallbacks(tools)   // the wasm servers' tools

@@ -50,18 +50,13 @@ final class HostDirectory implements FsDirectory {
         return PathResolver.refuse(refusals, op, path, errno, reason);
     }
 
-    private void checkWritable(String op, String path) throws ErrnoException {
-        if (grant.readOnly()) {
-            throw refuse(op, path, Errno.EROFS, "the grant is read-only");
-        }
-    }
 
     // ---------------------------------------------------------------- open
 
     @Override
     public FsNode open(String path, boolean followFinal, OpenOptions o) throws ErrnoException {
         if (o.mutates()) {
-            checkWritable("path_open", path);
+            grant.checkWritable("path_open", path);
         }
         try (PathResolver.Resolved<HostHandle> r = resolve("path_open", path, followFinal)) {
             String name = r.name();
@@ -190,7 +185,7 @@ final class HostDirectory implements FsDirectory {
     public FileStat stat(String path, boolean followFinal) throws ErrnoException {
         try (PathResolver.Resolved<HostHandle> r = resolve("path_filestat_get", path, followFinal)) {
             if (r.name() == null) {
-                return grant.toStat(r.dir().stat(), -1);
+                return grant.stats().toStat(r.dir().stat(), -1);
             }
             BasicFileAttributes a = r.dir().lstatOrNull(r.name());
             if (a == null) {
@@ -199,13 +194,13 @@ final class HostDirectory implements FsDirectory {
             if (r.trailingSlash() && !a.isDirectory()) {
                 throw new ErrnoException(Errno.ENOTDIR, "not a directory");
             }
-            return grant.toStat(a, -1);
+            return grant.stats().toStat(a, -1);
         }
     }
 
     @Override
     public void setTimes(String path, boolean followFinal, Long atimeNanos, Long mtimeNanos) throws ErrnoException {
-        checkWritable("path_filestat_set_times", path);
+        grant.checkWritable("path_filestat_set_times", path);
         try (PathResolver.Resolved<HostHandle> r = resolve("path_filestat_set_times", path, followFinal)) {
             if (r.name() != null) {
                 PathResolver.Kind k = r.dir().kind(r.name());
@@ -216,26 +211,26 @@ final class HostDirectory implements FsDirectory {
                     throw new ErrnoException(Errno.ENOTSUP, "times of a symlink itself cannot be set on this JVM");
                 }
             }
-            r.dir().setTimes(r.name(), HostGrant.fileTime(atimeNanos), HostGrant.fileTime(mtimeNanos));
+            r.dir().setTimes(r.name(), HostStats.fileTime(atimeNanos), HostStats.fileTime(mtimeNanos));
         }
     }
 
     @Override
     public FileStat stat() throws ErrnoException {
-        return grant.toStat(handle.stat(), -1);
+        return grant.stats().toStat(handle.stat(), -1);
     }
 
     @Override
     public void setTimes(Long atimeNanos, Long mtimeNanos) throws ErrnoException {
-        checkWritable("fd_filestat_set_times", ".");
-        handle.setTimes(null, HostGrant.fileTime(atimeNanos), HostGrant.fileTime(mtimeNanos));
+        grant.checkWritable("fd_filestat_set_times", ".");
+        handle.setTimes(null, HostStats.fileTime(atimeNanos), HostStats.fileTime(mtimeNanos));
     }
 
     // ---------------------------------------------------------------- create / remove
 
     @Override
     public void createDirectory(String path) throws ErrnoException {
-        checkWritable("path_create_directory", path);
+        grant.checkWritable("path_create_directory", path);
         try (PathResolver.Resolved<HostHandle> r = resolve("path_create_directory", path, false)) {
             if (r.name() == null || r.dir().kind(r.name()) != PathResolver.Kind.MISSING) {
                 throw new ErrnoException(Errno.EEXIST, "already exists");
@@ -278,7 +273,7 @@ final class HostDirectory implements FsDirectory {
 
     @Override
     public void removeDirectory(String path) throws ErrnoException {
-        checkWritable("path_remove_directory", path);
+        grant.checkWritable("path_remove_directory", path);
         try (PathResolver.Resolved<HostHandle> r = resolve("path_remove_directory", path, false)) {
             if (r.name() == null) {
                 if (r.atRoot()) {
@@ -300,7 +295,7 @@ final class HostDirectory implements FsDirectory {
 
     @Override
     public void removeFile(String path) throws ErrnoException {
-        checkWritable("path_unlink_file", path);
+        grant.checkWritable("path_unlink_file", path);
         try (PathResolver.Resolved<HostHandle> r = resolve("path_unlink_file", path, false)) {
             if (r.name() == null) {
                 throw new ErrnoException(Errno.EISDIR, "is a directory");
@@ -344,7 +339,7 @@ final class HostDirectory implements FsDirectory {
 
     @Override
     public void rename(String from, FsDirectory targetDir, String to) throws ErrnoException {
-        checkWritable("path_rename", from);
+        grant.checkWritable("path_rename", from);
         HostDirectory target = sameGrant("path_rename", targetDir, to);
         try (PathResolver.Resolved<HostHandle> src = resolve("path_rename", from, false);
              PathResolver.Resolved<HostHandle> dst = target.resolve("path_rename", to, false)) {
@@ -417,7 +412,7 @@ final class HostDirectory implements FsDirectory {
 
     @Override
     public void link(String from, boolean followFrom, FsDirectory targetDir, String to) throws ErrnoException {
-        checkWritable("path_link", from);
+        grant.checkWritable("path_link", from);
         HostDirectory target = sameGrant("path_link", targetDir, to);
         try (PathResolver.Resolved<HostHandle> src = resolve("path_link", from, followFrom);
              PathResolver.Resolved<HostHandle> dst = target.resolve("path_link", to, false)) {
@@ -448,7 +443,7 @@ final class HostDirectory implements FsDirectory {
 
     @Override
     public void symlink(String target, String linkPath) throws ErrnoException {
-        checkWritable("path_symlink", linkPath);
+        grant.checkWritable("path_symlink", linkPath);
         try (PathResolver.Resolved<HostHandle> r = resolve("path_symlink", linkPath, false)) {
             checkNewName(r);
             checkSymlinkInside("path_symlink", linkPath, target, r);
@@ -539,7 +534,7 @@ final class HostDirectory implements FsDirectory {
             if (a == null) {
                 continue; // removed meanwhile
             }
-            FileStat s = grant.toStat(a, -1);
+            FileStat s = grant.stats().toStat(a, -1);
             out.add(new DirEntry(name, s.fileType(), s.inode()));
         }
         return out;

@@ -261,7 +261,7 @@ final class HostFile implements FsFile {
         if (now == null && atOpen == null) {
             return new FileStat(0, 0, FileStat.REGULAR_FILE, 1, size, 0, 0, 0);
         }
-        return grant.toStat(now != null ? now : atOpen, size);
+        return grant.stats().toStat(now != null ? now : atOpen, size);
     }
 
     @Override
@@ -271,7 +271,7 @@ final class HostFile implements FsFile {
         if (sameFileByName() == null) {
             throw new ErrnoException(Errno.ENOTSUP, "the file was renamed or removed since it was opened");
         }
-        parent.setTimes(name, HostGrant.fileTime(atimeNanos), HostGrant.fileTime(mtimeNanos));
+        parent.setTimes(name, HostStats.fileTime(atimeNanos), HostStats.fileTime(mtimeNanos));
     }
 
     /** Attributes of {@code parent/name} if that name still denotes the opened file, else null. */

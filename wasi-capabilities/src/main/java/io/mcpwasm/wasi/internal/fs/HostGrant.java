@@ -3,16 +3,13 @@ package io.mcpwasm.wasi.internal.fs;
 import io.mcpwasm.wasi.internal.Errno;
 import io.mcpwasm.wasi.internal.ErrnoException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * What every handle of one host-directory grant shares: read-only flag, byte quota, refusal listener and
- * the inode numbering. Synchronized, although one guest thread normally uses a grant.
+ * What every handle of one host-directory grant shares: the read-only rule, the quota ledger (bytes and entries
+ * the guest added, open and unlinked files, guest-made links), the refusal listener, and its {@link HostStats}.
+ * Synchronized, although one guest thread normally uses a grant.
  *
  * <p>Quota: {@code quotaBytes} is how many bytes the guest may add to the tree, counted from the moment of
  * mounting (what was there before is not counted). Growth of a file (write past the end, setSize up) is
@@ -35,27 +32,24 @@ final class HostGrant {
     /** Quota value meaning "no limit". */
     static final long UNLIMITED = Long.MAX_VALUE;
 
-    private static final Pattern UNIX_FILE_KEY = Pattern.compile("\\(dev=([0-9a-fA-F]+),ino=([0-9]+)\\)");
-
     private final boolean readOnly;
     private final long quotaBytes;
     private final java.util.Map<Object, Integer> openFiles = new java.util.HashMap<>();
     private final java.util.Set<Object> unlinkedWhileOpen = new java.util.HashSet<>();
     private final FsRefusalListener refusals;
-    private final long syntheticDevice;
+    private final HostStats stats;
     private long added;
     private final long maxEntries;
     private long entries;
     private final Map<Object, Integer> guestLinks = new HashMap<>();
     private boolean anyGuestLinkWithoutKey;
-    private final Map<Object, Long> syntheticInodes = new HashMap<>();
 
     HostGrant(boolean readOnly, long quotaBytes, long maxEntries, FsRefusalListener refusals, long syntheticDevice) {
         this.readOnly = readOnly;
         this.quotaBytes = quotaBytes;
         this.maxEntries = maxEntries;
         this.refusals = refusals;
-        this.syntheticDevice = syntheticDevice;
+        this.stats = new HostStats(syntheticDevice);
     }
 
     boolean readOnly() {
@@ -66,10 +60,18 @@ final class HostGrant {
         return refusals;
     }
 
-    /** Refuses any mutation on a read-only grant, before the operating system is asked anything. */
+    /** How this grant's files are shown to the guest (stat mapping). */
+    HostStats stats() {
+        return stats;
+    }
+
+    /**
+     * The read-only rule of a host-directory grant: refuses any mutation on a read-only grant, before the operating
+     * system is asked anything. Every mutating operation of {@link HostDirectory} and {@link HostFile} calls it.
+     */
     void checkWritable(String operation, String guestPath) throws ErrnoException {
         if (readOnly) {
-            throw PathResolver.refuse(refusals, operation, guestPath, Errno.EROFS, "the grant is read-only");
+            throw ReadOnlyRule.refusal(refusals, operation, guestPath);
         }
     }
 
@@ -211,57 +213,5 @@ final class HostGrant {
             return !anyGuestLinkWithoutKey;
         }
         return extra == null;
-    }
-
-    /**
-     * Converts attributes into a WASI stat. Device and inode come from the file key where the provider exposes
-     * them (Linux: {@code (dev=..,ino=..)}; Jimfs: an integer id), else a synthetic number stable per file key.
-     * The link count is not readable through a directory handle: it is reported as 1.
-     */
-    synchronized FileStat toStat(BasicFileAttributes a, long sizeOverride) {
-        long dev = syntheticDevice;
-        long ino;
-        Object key = a.fileKey();
-        Matcher m = key == null ? null : UNIX_FILE_KEY.matcher(key.toString());
-        if (m != null && m.matches()) {
-            dev = Long.parseUnsignedLong(m.group(1), 16);
-            ino = Long.parseUnsignedLong(m.group(2));
-        } else if (key instanceof Number n) {
-            ino = n.longValue();
-        } else if (key != null) {
-            ino = syntheticInodes.computeIfAbsent(key, k -> (long) syntheticInodes.size() + 1);
-        } else {
-            ino = 0; // no identity available at all
-        }
-        int type = a.isDirectory() ? FileStat.DIRECTORY
-                : a.isRegularFile() ? FileStat.REGULAR_FILE
-                : a.isSymbolicLink() ? FileStat.SYMBOLIC_LINK
-                : FileStat.UNKNOWN;
-        long size = sizeOverride >= 0 ? sizeOverride : a.size();
-        long mtime = nanos(a.lastModifiedTime());
-        return new FileStat(dev, ino, type, 1, size, nanos(a.lastAccessTime()), mtime, mtime);
-    }
-
-    static long nanos(FileTime t) {
-        if (t == null) {
-            return 0;
-        }
-        java.time.Instant i = t.toInstant();
-        try {
-            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
-        } catch (ArithmeticException e) {
-            return i.getEpochSecond() < 0 ? 0 : Long.MAX_VALUE;
-        }
-    }
-
-    /** A WASI time argument as a FileTime: null stays null, {@link FsDirectory#NOW} is now. */
-    static FileTime fileTime(Long nanos) {
-        if (nanos == null) {
-            return null;
-        }
-        if (nanos.longValue() == FsDirectory.NOW.longValue()) {
-            return FileTime.from(java.time.Instant.now());
-        }
-        return FileTime.from(java.time.Instant.ofEpochSecond(0, nanos));
     }
 }

@@ -142,7 +142,7 @@ final class MemoryTree {
         }
 
         private ErrnoException readOnly(String op, String path) {
-            return PathResolver.refuse(refusals, op, path, Errno.EROFS, "the grant is read-only");
+            return ReadOnlyRule.refusal(refusals, op, path);
         }
 
         /** The node the path names (followFinal does not matter: there are no symlinks). */
@@ -274,7 +274,7 @@ final class MemoryTree {
         }
 
         private ErrnoException readOnly(String op) {
-            return PathResolver.refuse(refusals, op, guestPath, Errno.EROFS, "the grant is read-only");
+            return ReadOnlyRule.refusal(refusals, op, guestPath);
         }
 
         @Override

@@ -29,8 +29,11 @@ import java.util.List;
  * The result names a directory handle that is inside the capability and, usually, one last component in it.
  * Nothing else is ever trusted: no path string is handed to the operating system except single names.
  *
- * <p>Every refusal (escape, loop, bad name) is told to the {@link FsRefusalListener} before it is thrown.
- * Escapes all carry {@link #ESCAPE} in their message, so they are easy to grep in logs and audit trails.
+ * <p>Every refusal (escape, loop, bad name, bad symlink target) is built in one place, {@link Refusals}, which
+ * tells the {@link FsRefusalListener} before it is thrown. Escapes all carry {@link #ESCAPE} in their message, so
+ * they are easy to grep in logs and audit trails. A component that is missing or not a directory is an ordinary
+ * error ({@code ENOENT}, {@code ENOTDIR}), not a refusal. The walk itself ({@link Walk}) is one short method per
+ * kind of component.
  */
 final class PathResolver {
 
@@ -150,7 +153,7 @@ final class PathResolver {
             throws ErrnoException {
         List<Frame<D>> stack = new ArrayList<>();
         stack.add(new Frame<>(root, false));
-        return walk(stack, path, followFinal, operation, path, refusals);
+        return new Walk<>(stack, followFinal, new Refusals(refusals, operation, path)).run(path);
     }
 
     /**
@@ -165,7 +168,7 @@ final class PathResolver {
         for (Frame<D> f : base.stack) {
             stack.add(new Frame<>(f.handle(), false)); // borrowed: base still owns them
         }
-        return walk(stack, target, false, operation, guestPath, refusals);
+        return new Walk<>(stack, false, new Refusals(refusals, operation, guestPath)).run(target);
     }
 
     /**
@@ -175,20 +178,14 @@ final class PathResolver {
      */
     static void checkTargetText(String target, int depth, String operation, String guestPath,
                                 FsRefusalListener refusals) throws ErrnoException {
-        if (target.isEmpty()) {
-            throw refuse(refusals, operation, guestPath, Errno.ENOENT, "empty symlink target");
-        }
-        if (target.startsWith("/")) {
-            throw refuse(refusals, operation, guestPath, Errno.ENOTCAPABLE,
-                    "absolute symlink target would " + ESCAPE + " the grant");
-        }
+        Refusals r = new Refusals(refusals, operation, guestPath);
+        r.checkSymlinkTarget(target);
         int level = depth;
         for (String c : target.split("/")) {
             if (c.equals("..")) {
                 level--;
                 if (level < 0) {
-                    throw refuse(refusals, operation, guestPath, Errno.ENOTCAPABLE,
-                            "symlink target would " + ESCAPE + " the grant via '..'");
+                    throw r.escape("symlink target", "via '..'");
                 }
             } else if (!c.isEmpty() && !c.equals(".")) {
                 level++;
@@ -196,129 +193,196 @@ final class PathResolver {
         }
     }
 
-    private static <D extends Dir<D>> Resolved<D> walk(List<Frame<D>> stack, String path, boolean followFinal,
-                                                        String operation, String guestPath,
-                                                        FsRefusalListener refusals) throws ErrnoException {
-        try {
-            checkWholePath(path, operation, guestPath, refusals);
-            boolean trailingSlash = path.endsWith("/");
-            Deque<String> work = new ArrayDeque<>();
-            pushComponents(work, path);
-            int expansions = 0;
-            while (true) {
-                if (work.isEmpty()) {
-                    // Only "." and ".." (or trailing slashes) were left: the path names the top directory.
-                    return new Resolved<>(stack, null, trailingSlash);
-                }
-                String c = work.pop();
-                boolean isFinal = work.isEmpty();
-                if (c.equals(".")) {
-                    continue;
-                }
-                if (c.equals("..")) {
-                    if (stack.size() == 1) {
-                        throw refuse(refusals, operation, guestPath, Errno.ENOTCAPABLE,
-                                "'..' would " + ESCAPE + " the grant");
-                    }
-                    Frame<D> top = stack.remove(stack.size() - 1);
-                    if (top.owned()) {
-                        top.handle().release();
-                    }
-                    continue;
-                }
-                checkName(c, operation, guestPath, refusals);
-                D dir = stack.get(stack.size() - 1).handle();
-                boolean follow = !isFinal || followFinal || trailingSlash;
-                if (isFinal && !follow) {
-                    return new Resolved<>(stack, c, false);
-                }
-                Kind kind = dir.kind(c);
-                if (kind == Kind.SYMLINK) {
-                    if (++expansions > MAX_SYMLINK_EXPANSIONS) {
-                        throw refuse(refusals, operation, guestPath, Errno.ELOOP,
-                                "more than " + MAX_SYMLINK_EXPANSIONS + " symlink expansions");
-                    }
-                    String target = dir.readSymlink(c);
-                    if (target.isEmpty()) {
-                        throw new ErrnoException(Errno.ENOENT, "empty symlink target");
-                    }
-                    if (target.startsWith("/")) {
-                        throw refuse(refusals, operation, guestPath, Errno.ENOTCAPABLE,
-                                "absolute symlink target would " + ESCAPE + " the grant");
-                    }
-                    if (target.indexOf('\0') >= 0) {
-                        throw refuse(refusals, operation, guestPath, Errno.EINVAL, "NUL in symlink target");
-                    }
-                    if (isFinal && target.endsWith("/")) {
-                        trailingSlash = true;
-                    }
-                    pushComponents(work, target); // resolved from the link's own directory: the current top
-                    continue;
-                }
-                if (isFinal) {
-                    return new Resolved<>(stack, c, trailingSlash);
-                }
-                if (kind == Kind.MISSING) {
-                    throw new ErrnoException(Errno.ENOENT, "no such directory on the path");
-                }
-                if (kind != Kind.DIRECTORY) {
-                    throw new ErrnoException(Errno.ENOTDIR, "a path component is not a directory");
-                }
-                stack.add(new Frame<>(dir.openDirectory(c), true));
-            }
-        } catch (ErrnoException | RuntimeException | Error e) {
-            for (int i = stack.size() - 1; i >= 0; i--) {
-                if (stack.get(i).owned()) {
-                    stack.get(i).handle().release();
-                }
-            }
-            throw e;
-        }
-    }
-
-    /** Pushes the components of {@code path} so that the first one is popped first. Empty ones are dropped. */
-    private static void pushComponents(Deque<String> work, String path) {
-        String[] parts = path.split("/");
-        for (int i = parts.length - 1; i >= 0; i--) {
-            if (!parts[i].isEmpty()) {
-                work.push(parts[i]);
-            }
-        }
-    }
-
-    private static void checkWholePath(String path, String operation, String guestPath,
-                                       FsRefusalListener refusals) throws ErrnoException {
-        if (path.isEmpty()) {
-            throw refuse(refusals, operation, guestPath, Errno.ENOENT, "empty path");
-        }
-        if (path.startsWith("/")) {
-            throw refuse(refusals, operation, guestPath, Errno.ENOTCAPABLE,
-                    "absolute path would " + ESCAPE + " the grant");
-        }
-        if (path.indexOf('\0') >= 0) {
-            throw refuse(refusals, operation, guestPath, Errno.EINVAL, "NUL in path");
-        }
-        if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
-            throw refuse(refusals, operation, guestPath, Errno.ENAMETOOLONG, "path too long");
-        }
-    }
-
     /** A single name as the resolver hands it to a {@link Dir}: no separator, not {@code .}/{@code ..}. */
     static void checkName(String name, String operation, String guestPath, FsRefusalListener refusals)
             throws ErrnoException {
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
-                || name.indexOf('\0') >= 0) {
-            throw refuse(refusals, operation, guestPath, Errno.EINVAL, "invalid name");
-        }
-        if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw refuse(refusals, operation, guestPath, Errno.ENAMETOOLONG, "name too long");
-        }
+        new Refusals(refusals, operation, guestPath).checkName(name);
     }
 
     /** Tells the listener, then returns the exception for the caller to throw. */
     static ErrnoException refuse(FsRefusalListener refusals, String operation, String guestPath,
                                  int errno, String reason) {
-        refusals.refused(operation, guestPath, errno, reason);
-        return new ErrnoException(errno, operation + " refused: " + reason);
+        return new Refusals(refusals, operation, guestPath).refuse(errno, reason);
+    }
+
+    /**
+     * The one place a refusal is built: every refusal of a resolution (escape, loop, bad name or path, bad symlink
+     * target) is told to the listener and becomes an {@link ErrnoException} saying "{@code <operation>} refused".
+     * Escapes are worded by {@link #escape} alone, so they all carry {@link #ESCAPE}.
+     */
+    private record Refusals(FsRefusalListener listener, String operation, String guestPath) {
+
+        ErrnoException refuse(int errno, String reason) {
+            listener.refused(operation, guestPath, errno, reason);
+            return new ErrnoException(errno, operation + " refused: " + reason);
+        }
+
+        /** {@code what} would leave the grant; {@code how} says by which means (may be empty). */
+        ErrnoException escape(String what, String how) {
+            String reason = what + " would " + ESCAPE + " the grant";
+            return refuse(Errno.ENOTCAPABLE, how.isEmpty() ? reason : reason + " " + how);
+        }
+
+        void checkWholePath(String path) throws ErrnoException {
+            if (path.isEmpty()) {
+                throw refuse(Errno.ENOENT, "empty path");
+            }
+            if (path.startsWith("/")) {
+                throw escape("absolute path", "");
+            }
+            if (path.indexOf('\0') >= 0) {
+                throw refuse(Errno.EINVAL, "NUL in path");
+            }
+            if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+                throw refuse(Errno.ENAMETOOLONG, "path too long");
+            }
+        }
+
+        void checkName(String name) throws ErrnoException {
+            if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                    || name.indexOf('\0') >= 0) {
+                throw refuse(Errno.EINVAL, "invalid name");
+            }
+            if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                throw refuse(Errno.ENAMETOOLONG, "name too long");
+            }
+        }
+
+        /** A symlink's text, whether being created or followed: not empty, not absolute, no NUL. */
+        void checkSymlinkTarget(String target) throws ErrnoException {
+            if (target.isEmpty()) {
+                throw refuse(Errno.ENOENT, "empty symlink target");
+            }
+            if (target.startsWith("/")) {
+                throw escape("absolute symlink target", "");
+            }
+            if (target.indexOf('\0') >= 0) {
+                throw refuse(Errno.EINVAL, "NUL in symlink target");
+            }
+        }
+    }
+
+    /**
+     * One resolution: the worklist of components still to walk, the stack of open directories, the symlink
+     * expansions so far. {@link #run} pops components and hands each to the method for its kind: {@link #parent}
+     * for {@code ..}, {@link #entry} for a name, which looks at it and goes on in {@link #symlink} or
+     * {@link #descend}.
+     */
+    private static final class Walk<D extends Dir<D>> {
+        private final List<Frame<D>> stack;
+        private final boolean followFinal;
+        private final Refusals refusals;
+        private final Deque<String> work = new ArrayDeque<>();
+        private int expansions;
+        private boolean trailingSlash;
+
+        Walk(List<Frame<D>> stack, boolean followFinal, Refusals refusals) {
+            this.stack = stack;
+            this.followFinal = followFinal;
+            this.refusals = refusals;
+        }
+
+        Resolved<D> run(String path) throws ErrnoException {
+            try {
+                refusals.checkWholePath(path);
+                trailingSlash = path.endsWith("/");
+                pushComponents(path);
+                while (!work.isEmpty()) {
+                    String c = work.pop();
+                    if (c.equals(".")) {
+                        continue;
+                    }
+                    if (c.equals("..")) {
+                        parent();
+                        continue;
+                    }
+                    Resolved<D> done = entry(c, work.isEmpty());
+                    if (done != null) {
+                        return done;
+                    }
+                }
+                // Only "." and ".." (or trailing slashes) were left: the path names the top directory.
+                return new Resolved<>(stack, null, trailingSlash);
+            } catch (ErrnoException | RuntimeException | Error e) {
+                releaseAll();
+                throw e;
+            }
+        }
+
+        /** {@code ..}: back to the handle already open below the top; the bottom has no parent in the grant. */
+        private void parent() throws ErrnoException {
+            if (stack.size() == 1) {
+                throw refusals.escape("'..'", "");
+            }
+            Frame<D> top = stack.remove(stack.size() - 1);
+            if (top.owned()) {
+                top.handle().release();
+            }
+        }
+
+        /** A name: the result when it is the last one and is not followed, else whatever it turns out to be. */
+        private Resolved<D> entry(String name, boolean isFinal) throws ErrnoException {
+            refusals.checkName(name);
+            D dir = top();
+            if (isFinal && !followFinal && !trailingSlash) {
+                return new Resolved<>(stack, name, false);
+            }
+            Kind kind = dir.kind(name);
+            if (kind == Kind.SYMLINK) {
+                symlink(dir, name, isFinal);
+                return null;
+            }
+            if (isFinal) {
+                return new Resolved<>(stack, name, trailingSlash);
+            }
+            descend(dir, name, kind);
+            return null;
+        }
+
+        /** A symlink is never opened: its target's components take its place, walked from the link's directory. */
+        private void symlink(D dir, String name, boolean isFinal) throws ErrnoException {
+            if (++expansions > MAX_SYMLINK_EXPANSIONS) {
+                throw refusals.refuse(Errno.ELOOP, "more than " + MAX_SYMLINK_EXPANSIONS + " symlink expansions");
+            }
+            String target = dir.readSymlink(name);
+            refusals.checkSymlinkTarget(target);
+            if (isFinal && target.endsWith("/")) {
+                trailingSlash = true;
+            }
+            pushComponents(target);
+        }
+
+        /** An inner component must be a directory; it is opened without following and pushed. */
+        private void descend(D dir, String name, Kind kind) throws ErrnoException {
+            if (kind == Kind.MISSING) {
+                throw new ErrnoException(Errno.ENOENT, "no such directory on the path");
+            }
+            if (kind != Kind.DIRECTORY) {
+                throw new ErrnoException(Errno.ENOTDIR, "a path component is not a directory");
+            }
+            stack.add(new Frame<>(dir.openDirectory(name), true));
+        }
+
+        private D top() {
+            return stack.get(stack.size() - 1).handle();
+        }
+
+        /** Pushes the components of {@code path} so that the first one is popped first. Empty ones are dropped. */
+        private void pushComponents(String path) {
+            String[] parts = path.split("/");
+            for (int i = parts.length - 1; i >= 0; i--) {
+                if (!parts[i].isEmpty()) {
+                    work.push(parts[i]);
+                }
+            }
+        }
+
+        private void releaseAll() {
+            for (int i = stack.size() - 1; i >= 0; i--) {
+                if (stack.get(i).owned()) {
+                    stack.get(i).handle().release();
+                }
+            }
+        }
     }
 }

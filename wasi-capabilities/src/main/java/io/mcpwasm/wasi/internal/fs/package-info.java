@@ -12,9 +12,10 @@
  * returns to a handle already held, and symlinks are expanded by the resolver itself, never by the OS, so their
  * targets pass the same checks. {@code HostHandle} is the only class touching the host file system; it documents
  * the four operations NIO offers no handle-relative form for, and the residual race there. {@code HostDirectory}
- * and {@code HostFile} implement the guest-facing interfaces; {@code HostGrant} holds the read-only flag and the
- * quota; {@code MemoryTree} serves in-memory read-only secrets; {@link io.mcpwasm.wasi.internal.fs.FsMounts} builds
- * grant roots.
+ * and {@code HostFile} implement the guest-facing interfaces; {@code HostGrant} holds the read-only rule and the
+ * quota ledger ({@code HostStats} maps attributes to WASI stats, {@code ReadOnlyRule} words {@code EROFS});
+ * {@code MemoryTree} serves in-memory read-only secrets; {@link io.mcpwasm.wasi.internal.fs.FsMounts} builds grant
+ * roots.
  *
  * <p>Every refusal is reported to the grant's {@link io.mcpwasm.wasi.internal.fs.FsRefusalListener}; escapes fail
  * with {@code ENOTCAPABLE} and carry "escape" in their message.

@@ -1,4 +1,4 @@
-package io.mcpwasm.wasi.http;
+package io.mcpwasm.wasi;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

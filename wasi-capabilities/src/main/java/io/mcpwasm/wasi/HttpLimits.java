@@ -1,4 +1,4 @@
-package io.mcpwasm.wasi.http;
+package io.mcpwasm.wasi;
 
 import java.time.Duration;
 import java.util.Objects;
