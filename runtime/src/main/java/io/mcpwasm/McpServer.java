@@ -97,9 +97,12 @@ public final class McpServer implements AutoCloseable {
         return ready().info;
     }
 
-    /** The capabilities this server was granted: manifest ∩ host policy. */
+    /**
+     * The capabilities this server was granted: manifest ∩ host policy, as a report without secret values
+     * ({@link Grants#withoutSecretValues()}): code holding a server can see what it may use, not read its secrets.
+     */
     public Grants grants() {
-        return grants;
+        return grants.withoutSecretValues();
     }
 
     public ServerState state() {

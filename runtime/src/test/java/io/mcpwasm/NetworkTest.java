@@ -69,6 +69,9 @@ class NetworkTest {
             ToolResult r = s.call("fetch_url", Map.of("url", "http://127.0.0.1:" + port + "/hello"));
             assertFalse(r.isError(), r.text());
             assertTrue(r.text().contains("hello from the host's loopback"), r.text());
+            // What the server hands out reports the grant but cannot wire another guest's sandbox.
+            assertFalse(s.grants().network().isEmpty(), s.grants().toString());
+            assertThrows(IllegalArgumentException.class, () -> io.mcpwasm.wasi.Sandbox.builder(s.grants()));
         }
         assertTrue(events.stream().anyMatch(e -> e.capability().equals("network")
                 && e.decision() == AuditEvent.Decision.GRANTED && e.target().contains(String.valueOf(port))));

@@ -62,10 +62,11 @@ public final class Grants {
     private final HostPolicy policy;
     private final boolean stateless;
     private final AuditListener listener;
+    private final boolean report;
 
     private Grants(String server, List<MountGrant> mounts, Map<String, String> env, Map<String, SecretGrant> secrets,
                    List<HostPattern> network, List<java.net.InetAddress> specialAddresses, Limits limits,
-                   HostPolicy policy, boolean stateless, AuditListener listener) {
+                   HostPolicy policy, boolean stateless, AuditListener listener, boolean report) {
         this.server = server;
         this.mounts = List.copyOf(mounts);
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
@@ -76,6 +77,27 @@ public final class Grants {
         this.policy = policy;
         this.stateless = stateless;
         this.listener = listener;
+        this.report = report;
+    }
+
+    /**
+     * These grants as a report: the same decisions, with every secret's value dropped. This is what a running server
+     * hands out ({@code McpServer.grants()}), so that code holding a server can see what was granted but cannot
+     * wire a {@link Sandbox} of its own guest that reads the secrets: {@link Sandbox#builder} refuses a report.
+     */
+    public Grants withoutSecretValues() {
+        if (report) {
+            return this;
+        }
+        Map<String, SecretGrant> blank = new LinkedHashMap<>();
+        secrets.forEach((name, s) -> blank.put(name, new SecretGrant(s.name(), s.guestPath(), new byte[0])));
+        return new Grants(server, mounts, env, blank, network, specialAddresses, limits, policy, stateless, listener,
+                true);
+    }
+
+    /** Whether these grants came from {@link #withoutSecretValues()}. */
+    boolean isReport() {
+        return report;
     }
 
     /**
@@ -268,7 +290,7 @@ public final class Grants {
                 throw new CapabilityDeniedException(server, firstCapability, firstTarget, refusals);
             }
             return new Grants(server, mounts, env, secrets, network, policy.specialAddresses(), limits, policy,
-                    manifest.stateless(), listener);
+                    manifest.stateless(), listener, false);
         }
 
         private List<MountGrant> mounts(long quota) {

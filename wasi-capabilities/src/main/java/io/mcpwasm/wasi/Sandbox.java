@@ -44,8 +44,18 @@ public final class Sandbox implements AutoCloseable {
         this.http = http;
     }
 
-    /** Starts a sandbox for the server these grants were resolved for. */
+    /**
+     * Starts a sandbox for the server these grants were resolved for.
+     *
+     * @throws IllegalArgumentException if the grants are a report ({@link Grants#withoutSecretValues()}, what
+     *     {@code McpServer.grants()} returns): they carry no secret values, and must not be turned into a sandbox
+     */
     public static Builder builder(Grants grants) {
+        if (grants.isReport()) {
+            throw new IllegalArgumentException("the grants of server '" + grants.server() + "' are a report without"
+                    + " secret values (Grants.withoutSecretValues(), as McpServer.grants() returns them); build a"
+                    + " sandbox from the grants Grants.resolve returned");
+        }
         return new Builder(grants);
     }
 

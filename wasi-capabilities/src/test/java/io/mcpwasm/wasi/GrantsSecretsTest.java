@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
@@ -74,6 +76,26 @@ class GrantsSecretsTest {
             }
         }));
         assertFalse(reveals(Map.of("token", "/run/secrets/token")));
+    }
+
+    /**
+     * What a running server hands out is a report: same decisions, no secret values, and it cannot be wired into a
+     * sandbox for another guest (which could then read the secret at its guest path).
+     */
+    @Test
+    void theReportKeepsTheDecisionsDropsTheValuesAndBuildsNoSandbox() {
+        Grants g = grantsWithSecret(SECRET.getBytes(StandardCharsets.UTF_8));
+        Grants report = g.withoutSecretValues();
+        assertEquals(g.secretNames(), report.secretNames());
+        assertEquals(g.limits(), report.limits());
+        assertEquals(List.of("/run/secrets/token"), List.copyOf(report.secretFiles().keySet()));
+        assertEquals(0, report.secretFiles().get("/run/secrets/token").length);
+        assertSame(report, report.withoutSecretValues());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sandbox.builder(report));
+        assertTrue(e.getMessage().contains("'vault'") && e.getMessage().contains("report"), e.getMessage());
+        try (Sandbox sandbox = Sandbox.builder(g).build()) { // the grants themselves still build one
+            assertFalse(sandbox.hostFunctions().isEmpty());
+        }
     }
 
     /** Whether {@code value}, or anything in it (collections, maps, optionals, arrays), shows the secret. */

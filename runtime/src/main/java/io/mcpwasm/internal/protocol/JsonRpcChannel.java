@@ -393,6 +393,13 @@ final class JsonRpcChannel {
             return;
         }
         p.cancelTimer();
+        if (System.nanoTime() - p.exchange.deadline > 0) {
+            // Answered after the deadline: a timeout, whether or not the timer's thread has run yet (on a busy
+            // machine the guest can answer first). The server did answer, so it is neither told to cancel nor
+            // counted as unresponsive.
+            deliverFailure(p, new CallTimeoutException(serverName, p.exchange.method, id, p.exchange.timeout));
+            return;
+        }
         if (msg.has("error")) {
             JsonNode err = msg.get("error");
             if (!err.isObject()) {
