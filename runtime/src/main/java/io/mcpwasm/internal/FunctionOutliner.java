@@ -40,17 +40,17 @@ import org.slf4j.LoggerFactory;
  * <p>Work is linear in the module's size: one walk of each large body, one scan of each chosen run (twice at most
  * when a run must be halved because it touches too many locals), one copy.
  *
- * <p>Off by default: the system property {@code mcpwasm.outliner=true} turns it on. In an interleaved A/B on a loaded
- * machine (benchmarks/results/2026-12-06/outlining.md) it halved Zig's sha256 of 1 MiB but made the Rust sample's
- * trivial call about 1.4× slower, so it is a choice for compute-heavy guests until a quiet-machine run says more.
- * The compile cache keeps the two kinds of classes apart (see {@link #cacheTag()}).
+ * <p>On by default; the system property {@code mcpwasm.outliner=false} turns it off. In interleaved A/B runs
+ * (benchmarks/results/2026-12-06/outlining.md, section "Version 2") Zig's sha256 of 1 MiB took 0.8× the time and the
+ * trivial calls of the Zig, Rust and Go samples were unchanged. The compile cache keeps the two kinds of classes
+ * apart (see {@link #cacheTag()}).
  */
 public final class FunctionOutliner {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionOutliner.class);
 
     /** Changes whenever the pass's output for some input changes. */
     private static final int VERSION = 2;
-    private static final boolean ENABLED = "true".equals(System.getProperty("mcpwasm.outliner"));
+    private static final boolean ENABLED = !"false".equals(System.getProperty("mcpwasm.outliner"));
 
     /** JVM parameter slots a new function may take (the JVM allows 255; i64 and f64 take two; Endive adds two). */
     private static final int MAX_PARAM_SLOTS = 200;
