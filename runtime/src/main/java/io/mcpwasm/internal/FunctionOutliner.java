@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * {@code -XX:-DontCompileHugeMethods}).
  *
  * <p>What is moved: in a function whose body is over {@link Limits#outlineAbove} bytes, a run of whole
- * <em>statements</em> of one block body (a statement is the code between two points where that block's operand
- * stack is empty), at most {@link Limits#chunk} bytes long. The run is replaced by {@code local.get} of every local
+ * <em>statements</em> of one block body inside a loop (a statement is the code between two points where that block's
+ * operand stack is empty), at most {@link Limits#chunk} bytes long. Runs outside every loop stay: they run at most once
+ * per call of their function, so moving them cannot speed up its loops, and each call of a new function costs a call
+ * and, for two or more results, a {@code long[]} (see {@code Body#rewrite}). The run is replaced by {@code local.get} of every local
  * it touches, a {@code call} of a new function that takes those locals as parameters and returns the ones it writes
  * (multi-value results), and {@code local.set} of the results. The new function is the run with its local indices
  * renumbered, followed by {@code local.get} of the written locals. A local written only on some paths through the
@@ -38,17 +40,17 @@ import org.slf4j.LoggerFactory;
  * <p>Work is linear in the module's size: one walk of each large body, one scan of each chosen run (twice at most
  * when a run must be halved because it touches too many locals), one copy.
  *
- * <p>Off by default: the system property {@code mcpwasm.outliner=true} turns it on. In an interleaved A/B on a loaded
- * machine (benchmarks/results/2026-12-06/outlining.md) it halved Zig's sha256 of 1 MiB but made the Rust sample's
- * trivial call about 1.4× slower, so it is a choice for compute-heavy guests until a quiet-machine run says more.
- * The compile cache keeps the two kinds of classes apart (see {@link #cacheTag()}).
+ * <p>On by default; the system property {@code mcpwasm.outliner=false} turns it off. In interleaved A/B runs
+ * (benchmarks/results/2026-12-06/outlining.md, section "Version 2") Zig's sha256 of 1 MiB took 0.8× the time and the
+ * trivial calls of the Zig, Rust and Go samples were unchanged. The compile cache keeps the two kinds of classes
+ * apart (see {@link #cacheTag()}).
  */
 public final class FunctionOutliner {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionOutliner.class);
 
     /** Changes whenever the pass's output for some input changes. */
-    private static final int VERSION = 1;
-    private static final boolean ENABLED = "true".equals(System.getProperty("mcpwasm.outliner"));
+    private static final int VERSION = 2;
+    private static final boolean ENABLED = !"false".equals(System.getProperty("mcpwasm.outliner"));
 
     /** JVM parameter slots a new function may take (the JVM allows 255; i64 and f64 take two; Endive adds two). */
     private static final int MAX_PARAM_SLOTS = 200;
@@ -63,9 +65,15 @@ public final class FunctionOutliner {
      * @param outlineAbove a function whose body is larger is outlined
      * @param chunk        the largest run moved into one function
      * @param minimum      the smallest run worth a call
+     * @param onlyLoops    whether only runs inside a loop move (see {@code Body#rewrite})
      */
-    record Limits(int outlineAbove, int chunk, int minimum) {
-        static final Limits DEFAULT = new Limits(3000, 1200, 150);
+    record Limits(int outlineAbove, int chunk, int minimum, boolean onlyLoops) {
+        static final Limits DEFAULT = new Limits(3000, 1200, 150, true);
+
+        /** Limits under which runs move wherever they are. */
+        Limits(int outlineAbove, int chunk, int minimum) {
+            this(outlineAbove, chunk, minimum, false);
+        }
     }
 
     private FunctionOutliner() {}
@@ -288,8 +296,11 @@ public final class FunctionOutliner {
         return t;
     }
 
-    /** A run chosen for outlining: code offsets, and the statement boundaries inside it (for halving). */
-    private record Region(int start, int end, int frame, int[] boundaries) {}
+    /**
+     * A run chosen for outlining: code offsets, the frame it is in, whether that frame is a loop or inside one, and
+     * the statement boundaries inside it (for halving).
+     */
+    private record Region(int start, int end, int frame, boolean inLoop, int[] boundaries) {}
 
     /**
      * What a region touches: locals as {@code index << 1 | written}, in index order; the labels (as seen where the
@@ -350,6 +361,7 @@ public final class FunctionOutliner {
             int statementStart;
             final int index; // 0 for the function's body
             final int arity; // values a branch to this frame's label carries
+            final boolean inLoop; // this frame is a loop or inside one
             // The outermost frame targeted by a branch in the current statement (and in the whole body) that a run
             // cannot leave by: a br_table, or a branch carrying values. Other branches out of a run are passed on.
             int statementMinBad = Integer.MAX_VALUE;
@@ -359,8 +371,9 @@ public final class FunctionOutliner {
             int[] runBoundaries = new int[4];
             int runBoundaryCount;
 
-            Frame(int index, int params, int results, boolean loop, int pos) {
+            Frame(int index, int params, int results, boolean loop, boolean inLoop, int pos) {
                 this.index = index;
+                this.inLoop = inLoop;
                 this.params = params;
                 this.results = results;
                 this.arity = loop ? params : results;
@@ -401,7 +414,7 @@ public final class FunctionOutliner {
 
         /** Walks the code once and collects the runs in {@link #regions}. */
         private void choose() {
-            frames.add(new Frame(0, 0, functionResults, false, c.pos));
+            frames.add(new Frame(0, 0, functionResults, false, false, c.pos));
             while (true) {
                 if (c.pos >= end) {
                     throw new IllegalArgumentException("function body without its end");
@@ -412,7 +425,8 @@ public final class FunctionOutliner {
                 switch (kind) {
                     case BLOCK -> {
                         pop(f, pops + blockParams);
-                        frames.add(new Frame(depth + 1, blockParams, blockResults, opcode == 0x03, c.pos));
+                        frames.add(new Frame(depth + 1, blockParams, blockResults, opcode == 0x03,
+                                opcode == 0x03 || f.inLoop, c.pos));
                         continue;
                     }
                     case ELSE -> {
@@ -506,7 +520,7 @@ public final class FunctionOutliner {
 
         private void closeRun(Frame f) {
             if (f.runStart >= 0 && f.runEnd - f.runStart >= run.limits.minimum()) {
-                regions.add(new Region(f.runStart, f.runEnd, f.index,
+                regions.add(new Region(f.runStart, f.runEnd, f.index, f.inLoop,
                         Arrays.copyOf(f.runBoundaries, f.runBoundaryCount)));
             }
             f.runStart = -1;
@@ -545,13 +559,19 @@ public final class FunctionOutliner {
                     if (b.length >= 2) {
                         int split = b.length / 2;
                         int mid = b[split - 1];
-                        pending.add(i + 1, new Region(mid, r.end(), r.frame(), Arrays.copyOfRange(b, split, b.length)));
-                        pending.set(i, new Region(r.start(), mid, r.frame(), Arrays.copyOfRange(b, 0, split)));
+                        pending.add(i + 1, new Region(mid, r.end(), r.frame(), r.inLoop(), Arrays.copyOfRange(b, split, b.length)));
+                        pending.set(i, new Region(r.start(), mid, r.frame(), r.inLoop(), Arrays.copyOfRange(b, 0, split)));
                         i--;
                     }
                     continue;
                 }
-                if (r.end() - r.start() < run.limits.minimum()) {
+                // A run outside every loop runs at most once per call of its function, so moving it cannot make
+                // the function's loops any faster, while each call of the new function costs a call and, when it
+                // returns two or more values, a new long[] (how Endive returns them). Rust's allocator is the case
+                // in point: 7,700 bytes of bytecode of branches without a loop, called for every allocation and
+                // running a small part of itself each time; outlined, every call paid for pieces that returned up
+                // to 14 values (65 KB allocated per list_notes call instead of 24 KB).
+                if (r.end() - r.start() < run.limits.minimum() || run.limits.onlyLoops() && !r.inLoop()) {
                     continue;
                 }
                 code.write(c.in, copied, r.start() - copied);
