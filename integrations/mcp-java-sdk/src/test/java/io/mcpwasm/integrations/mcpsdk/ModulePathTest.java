@@ -35,6 +35,7 @@ class ModulePathTest {
     @Test
     void theSdkClientCallsAWasmToolThroughTheAdapterFromANamedModule() throws Exception {
         List<String> modulePath = modulePath();
+        Files.createDirectories(WORK); // a clean build has no target/module-path-test yet
         Path guest = WORK.resolve(EchoGuest.NAME + ".wasm");
         Files.write(guest, EchoGuest.wasm());
         Path src = WORK.resolve("demo-src");
