@@ -4,17 +4,16 @@
 //! `fd_read` on the runtime's only thread is no better: rmcp answers each request in a spawned task,
 //! and a reader blocked in `fd_read` would hold those answers back until the next input arrives.
 //!
-//! So [`Stdin`] waits in two steps when stdin is quiet. First it yields (`tokio::task::yield_now`): every
-//! task that is ready (the handler of the request just read, which writes its answer) runs, and the
-//! runtime fires the timers that are due without sleeping, before the reader is polled again. When it is polled again and stdin is still
-//! quiet, nothing else in this single-threaded runtime can become ready except by a timer, so it waits
-//! in WASI `poll_oneoff` for stdin *or* a short timeout, on the runtime's thread: input is read the
-//! moment it arrives. After a timeout it yields again and waits again; the timeout starts at [`FIRST_WAIT`] and doubles up to [`LONGEST_WAIT`] while stdin
-//! stays quiet. So a request is read without delay, a quiet server wakes at most 50 times a second,
-//! and another task's timer fires at most 20 ms late while the server is idle.
+//! So [`Stdin`] never blocks. It asks WASI `poll_oneoff` with a zero timeout whether fd 0 is readable
+//! (or at end of input) and only then calls `fd_read`. When nothing is there it arms a tokio timer and
+//! returns `Pending`: the runtime runs the other tasks and, once idle, sleeps until its earliest timer
+//! (a clock-only `poll_oneoff`). The interval starts at [`FIRST_WAIT`] after each read and doubles up
+//! to [`LONGEST_WAIT`] while stdin stays quiet, so a burst of messages is read without delay, a quiet
+//! server wakes at most 50 times a second, and a message after a pause waits at most 20 ms. Other
+//! tasks' timers fire on time: the runtime's own sleep is never replaced by a wait on stdin.
 //!
-//! It needs a current-thread tokio runtime (`#[tokio::main(flavor = "current_thread")]`), the only kind
-//! that builds for wasip1.
+//! The runtime must have its time driver (`#[tokio::main(flavor = "current_thread")]` and
+//! `Builder::new_current_thread().enable_time()` do).
 //!
 //! [`Stdout`] writes through `std::io::stdout()` (blocking `fd_write`, shared with `println!`).
 
@@ -28,10 +27,11 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::Sleep;
 
-/// Longest first wait on a quiet stdin after input stopped.
+/// Wait before the first re-check after input stopped.
 const FIRST_WAIT: Duration = Duration::from_millis(1);
-/// Longest wait on a quiet stdin before the runtime's timers get their turn.
+/// Longest wait between two checks of a quiet stdin.
 const LONGEST_WAIT: Duration = Duration::from_millis(20);
 
 /// The pair rmcp's `.serve(...)` accepts, like `rmcp::transport::stdio()`: stdin as `AsyncRead`,
@@ -44,11 +44,9 @@ pub fn stdio() -> (Stdin, Stdout) {
 pub struct Stdin {
     /// fd 0; `ManuallyDrop` so dropping the reader never closes it.
     fd: ManuallyDrop<File>,
-    /// The yield that lets the other ready tasks, then the due timers, run before the reader waits.
-    turn: Option<Pin<Box<dyn Future<Output = ()> + Send + Sync>>>,
-    /// Whether the other tasks have had their turn since stdin was last found quiet.
-    yielded: bool,
-    /// Longest next wait in `poll_oneoff`; doubled after each timeout, reset by each read.
+    /// The timer of the next check while stdin is quiet.
+    timer: Option<Pin<Box<Sleep>>>,
+    /// Length of the next wait; doubled after each empty check, reset by each read.
     next_wait: Duration,
 }
 
@@ -56,7 +54,7 @@ impl Stdin {
     fn new() -> Self {
         // SAFETY: fd 0 stays open for the life of the process and ManuallyDrop never closes it.
         let fd = ManuallyDrop::new(unsafe { File::from_raw_fd(0) });
-        Stdin { fd, turn: None, yielded: false, next_wait: FIRST_WAIT }
+        Stdin { fd, timer: None, next_wait: FIRST_WAIT }
     }
 }
 
@@ -67,23 +65,13 @@ impl AsyncRead for Stdin {
             return Poll::Ready(Ok(()));
         }
         loop {
-            if let Some(turn) = this.turn.as_mut() {
-                if turn.as_mut().poll(cx).is_pending() {
+            if let Some(timer) = this.timer.as_mut() {
+                if timer.as_mut().poll(cx).is_pending() {
                     return Poll::Pending;
                 }
-                this.turn = None;
+                this.timer = None;
             }
-            let ready = if this.yielded {
-                this.yielded = false;
-                let ready = wasi::stdin_ready_within(this.next_wait);
-                if !ready {
-                    this.next_wait = (this.next_wait * 2).min(LONGEST_WAIT);
-                }
-                ready
-            } else {
-                wasi::stdin_ready_within(Duration::ZERO)
-            };
-            if ready {
+            if wasi::stdin_ready() {
                 match this.fd.read(buf.initialize_unfilled()) {
                     Ok(n) => {
                         buf.advance(n);
@@ -96,9 +84,8 @@ impl AsyncRead for Stdin {
                     Err(e) => return Poll::Ready(Err(e)),
                 }
             }
-            // Quiet: let the ready tasks and the due timers run, then wait in poll_oneoff.
-            this.turn = Some(Box::pin(tokio::task::yield_now()));
-            this.yielded = true;
+            this.timer = Some(Box::pin(tokio::time::sleep(this.next_wait)));
+            this.next_wait = (this.next_wait * 2).min(LONGEST_WAIT);
         }
     }
 }
@@ -124,8 +111,6 @@ impl AsyncWrite for Stdout {
 
 #[cfg(target_os = "wasi")]
 mod wasi {
-    use std::time::Duration;
-
     #[link(wasm_import_module = "wasi_snapshot_preview1")]
     extern "C" {
         fn poll_oneoff(subscriptions: *const u8, events: *mut u8, count: u32, returned: *mut u32) -> u16;
@@ -144,20 +129,17 @@ mod wasi {
     #[repr(C, align(8))]
     struct Event([u8; 32]);
 
-    /// Whether fd 0 has input (or is at end of input), waiting for it at most `timeout`: one
-    /// `poll_oneoff` with an fd_read subscription on fd 0 and a relative monotonic clock. A host that
-    /// cannot poll fd 0 gets `true`, so the reader falls back to a blocking `fd_read` instead of
-    /// waiting forever.
-    pub(super) fn stdin_ready_within(timeout: Duration) -> bool {
-        let nanos = u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX);
+    /// Whether fd 0 has input (or is at end of input) right now: one `poll_oneoff` with an fd_read
+    /// subscription on fd 0 and a zero-timeout clock. A host that cannot poll fd 0 gets `true`, so
+    /// the reader falls back to a blocking `fd_read` instead of waiting forever.
+    pub(super) fn stdin_ready() -> bool {
         let mut subs = [Subscription([0; 48]), Subscription([0; 48])];
         subs[0].0[0..8].copy_from_slice(&1u64.to_le_bytes()); // userdata
         subs[0].0[8] = EVENTTYPE_FD_READ;
         subs[0].0[16..20].copy_from_slice(&0u32.to_le_bytes()); // fd 0
         subs[1].0[0..8].copy_from_slice(&2u64.to_le_bytes());
         subs[1].0[8] = EVENTTYPE_CLOCK;
-        subs[1].0[16..20].copy_from_slice(&CLOCKID_MONOTONIC.to_le_bytes());
-        subs[1].0[24..32].copy_from_slice(&nanos.to_le_bytes()); // timeout, relative (flags 0)
+        subs[1].0[16..20].copy_from_slice(&CLOCKID_MONOTONIC.to_le_bytes()); // timeout 0, relative
         let mut events = [Event([0; 32]), Event([0; 32])];
         let mut returned = 0u32;
         loop {
@@ -177,10 +159,8 @@ mod wasi {
 
 #[cfg(not(target_os = "wasi"))]
 mod wasi {
-    use std::time::Duration;
-
     /// Native builds (tests, tools) simply block in `read`.
-    pub(super) fn stdin_ready_within(_timeout: Duration) -> bool {
+    pub(super) fn stdin_ready() -> bool {
         true
     }
 }
