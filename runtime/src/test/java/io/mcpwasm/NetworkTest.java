@@ -97,6 +97,32 @@ class NetworkTest {
         }
     }
 
+    /** Names resolve through the policy's resolver: the system's would not know this one. */
+    @Test
+    void thePolicysHostResolverAnswersForTheGuest(@TempDir Path dir) throws Exception {
+        Path wasm = dir.resolve("http-fetch-zig.wasm");
+        Files.copy(Path.of("../samples/http-bindings/zig/http-fetch-zig.wasm"), wasm);
+        Files.writeString(dir.resolve("http-fetch-zig.manifest.json"), "{\"manifestVersion\":1,"
+                + "\"name\":\"http-fetch-zig\",\"network\":{\"hosts\":[\"http://weather.test:" + port + "\"]}}");
+        List<String> asked = new CopyOnWriteArrayList<>();
+        HostPolicy policy = HostPolicy.builder().allowNetwork("http://weather.test:" + port)
+                .allowSpecialAddress(InetAddress.getLoopbackAddress())
+                .hostResolver(host -> {
+                    asked.add(host);
+                    if (!host.equals("weather.test")) {
+                        throw new java.net.UnknownHostException(host);
+                    }
+                    return List.of(InetAddress.getLoopbackAddress());
+                })
+                .build();
+        try (McpServer s = runtime.load(wasm).start(policy)) {
+            ToolResult r = s.call("fetch_url", Map.of("url", "http://weather.test:" + port + "/hello"));
+            assertFalse(r.isError(), r.text());
+            assertTrue(r.text().contains("hello from the host's loopback"), r.text());
+        }
+        assertTrue(asked.contains("weather.test"), asked.toString());
+    }
+
     @Test
     void loopbackIsRefusedUnlessThePolicyAllowsThatAddress() {
         HostPolicy noLoopback = HostPolicy.builder().allowNetwork("http://127.0.0.1:" + port).build();

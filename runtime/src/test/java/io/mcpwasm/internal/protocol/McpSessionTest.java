@@ -865,6 +865,39 @@ class McpSessionTest {
         assertNull(s.failure());
     }
 
+    /**
+     * On a busy machine the guest can answer after the deadline but before the timer's thread runs: that answer is
+     * still a timeout. The server did answer, so it is not reported as timed out (no cancel, not unresponsive).
+     */
+    @Test
+    void anAnswerAfterTheDeadlineIsATimeoutEvenBeforeTheTimerRuns() throws Exception {
+        List<JsonNode> held = Collections.synchronizedList(new ArrayList<>());
+        server.on("tools/call", held::add);
+        server.onResult("ping", m -> Map.of());
+        McpSession s = initialized();
+        java.util.concurrent.CountDownLatch timerThreadBusy = new java.util.concurrent.CountDownLatch(1);
+        timers.submit(() -> {
+            timerThreadBusy.await();
+            return null;
+        });
+        try {
+            CompletableFuture<ToolResult> call = s.callAsync("slow", Map.of(),
+                    CallOptions.builder().timeout(Duration.ofMillis(50)).build());
+            while (held.isEmpty()) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(150); // past the deadline; the timer cannot run
+            server.reply(held.get(0), textResult("late"));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(CallTimeoutException.class, e.getCause(), String.valueOf(e.getCause()));
+        } finally {
+            timerThreadBusy.countDown();
+        }
+        s.ping();
+        assertNull(timedOut.poll(200, TimeUnit.MILLISECONDS), "a server that answered is not reported as timed out");
+        assertTrue(faults.isEmpty(), faults.toString());
+    }
+
     @Test
     void cancellingTheFutureSendsCancelledAndFailsWithCallCancelledException() throws Exception {
         List<JsonNode> held = Collections.synchronizedList(new ArrayList<>());
