@@ -39,6 +39,8 @@ public final class McpServer implements AutoCloseable {
     private final McpModule module;
     private final McpRuntime runtime;
     private final Grants grants;
+    /** {@link #grants} without secret values: what {@link #grants()} hands out. */
+    private final Grants grantsReport;
     private final ServerOptions options;
     private final String name;
     private final Object lock = new Object();
@@ -69,6 +71,7 @@ public final class McpServer implements AutoCloseable {
         this.module = module;
         this.runtime = module.runtime();
         this.grants = grants;
+        this.grantsReport = grants.withoutSecretValues();
         this.options = options;
         this.name = module.name();
         this.nextBackoff = options.restartBackoff();
@@ -102,7 +105,7 @@ public final class McpServer implements AutoCloseable {
      * ({@link Grants#withoutSecretValues()}): code holding a server can see what it may use, not read its secrets.
      */
     public Grants grants() {
-        return grants.withoutSecretValues();
+        return grantsReport;
     }
 
     public ServerState state() {
