@@ -137,8 +137,9 @@ public final class Grants {
     }
 
     /**
-     * The granted secrets as guest path to a fresh copy of the value, in manifest order. Package-private on purpose:
-     * any code holding a server can reach its grants, and must not learn secret values from them.
+     * The granted secrets as guest path to a fresh copy of the value, in manifest order, for {@link Sandbox}.
+     * Package-private on purpose: any code holding a server can reach its grants, and must not learn secret values
+     * from them.
      */
     Map<String, byte[]> secretFiles() {
         Map<String, byte[]> out = new LinkedHashMap<>();
@@ -197,13 +198,6 @@ public final class Grants {
     /** The policy the grants were resolved under: its clock and outbound-HTTP settings, for {@link Sandbox}. */
     HostPolicy policy() {
         return policy;
-    }
-
-    /** The granted secrets as guest path to value (not copied), for {@link Sandbox}. */
-    Map<String, byte[]> secretValues() {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        secrets.values().forEach(s -> out.put(s.guestPath(), s.value()));
-        return out;
     }
 
     /** Whether the realtime clock is withheld (starts at the policy's wall-clock start), for {@link Sandbox}. */

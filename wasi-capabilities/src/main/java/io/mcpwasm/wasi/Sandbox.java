@@ -163,7 +163,7 @@ public final class Sandbox implements AutoCloseable {
                 builder.mount(m.guestPath(), m.hostDir(), m.mode(), m.quotaBytes(), limits.filesystemEntries());
             }
             grants.env().forEach(builder::env);
-            grants.secretValues().forEach(builder::secret);
+            grants.secretFiles().forEach(builder::secret);
             HostPolicy clock = grants.policy();
             if (clock.fixedClock().isPresent()) {
                 builder.fixedClock(clock.fixedClock().get());
