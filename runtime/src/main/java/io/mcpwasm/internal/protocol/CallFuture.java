@@ -15,9 +15,26 @@ final class CallFuture<T> extends CompletableFuture<T> {
     private volatile long id;
     private volatile boolean awaited;
 
-    CallFuture(JsonRpcChannel channel, String method) {
+    /** The one thread that waits on this future does so from the start and keeps its deadline. */
+    private final boolean callerTimed;
+    private final long callerDeadline;
+
+    CallFuture(JsonRpcChannel channel, String method, boolean callerTimed, long deadline) {
         this.channel = channel;
         this.method = method;
+        this.callerTimed = callerTimed;
+        this.callerDeadline = deadline;
+        this.awaited = callerTimed;
+    }
+
+    /** True when the one thread that waits on this future keeps its deadline (no timer task is scheduled). */
+    boolean callerTimed() {
+        return callerTimed;
+    }
+
+    /** The deadline (System.nanoTime) the waiting caller keeps; meaningful when {@link #callerTimed()}. */
+    long deadline() {
+        return callerDeadline;
     }
 
     /** The id of the request's current round (a multi round-trip request sends a new id each round). */

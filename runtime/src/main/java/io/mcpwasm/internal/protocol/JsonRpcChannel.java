@@ -1,6 +1,6 @@
 package io.mcpwasm.internal.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,7 +66,10 @@ final class JsonRpcChannel {
         /** A notification from the peer. */
         void onNotification(String method, JsonNode params);
 
-        /** @return the params to send for this round of {@code exchange} under {@code id} (a copy may be changed) */
+        /**
+         * @return the params to send for this round of {@code exchange} under {@code id}: {@code params} itself when
+         *     nothing is added, else a changed copy ({@code params} must stay as given, a later round reuses them)
+         */
         ObjectNode stamp(long id, Exchange exchange, ObjectNode params);
 
         /** @return whether {@code result} asks for another round instead of ending the exchange */
@@ -163,13 +166,29 @@ final class JsonRpcChannel {
      */
     <T> CallFuture<T> request(String method, ObjectNode params, Duration timeout, ProgressListener progress,
             Function<JsonNode, T> decoder, boolean reportTimeout) {
-        CallFuture<T> future = new CallFuture<>(this, method);
+        return start(method, params, timeout, progress, decoder, reportTimeout, false);
+    }
+
+    /**
+     * Sends a request and waits for its result on this thread, as {@link #await} does. The future is known to be
+     * this thread's alone from the start, so the answer is always completed on the delivering thread (no hop
+     * through the event executor, however fast the guest answers) and the deadline is kept by this thread's own
+     * wait instead of a timer task per call.
+     */
+    <T> T call(String method, ObjectNode params, Duration timeout, ProgressListener progress,
+            Function<JsonNode, T> decoder, boolean reportTimeout) {
+        return await(start(method, params, timeout, progress, decoder, reportTimeout, true), timeout);
+    }
+
+    private <T> CallFuture<T> start(String method, ObjectNode params, Duration timeout, ProgressListener progress,
+            Function<JsonNode, T> decoder, boolean reportTimeout, boolean callerWaits) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CallFuture<T> future = new CallFuture<>(this, method, callerWaits, deadline);
         @SuppressWarnings("unchecked")
         CallFuture<Object> f = (CallFuture<Object>) future;
         @SuppressWarnings("unchecked")
         Function<JsonNode, Object> d = (Function<JsonNode, Object>) decoder;
-        Exchange ex = new Exchange(method, timeout, System.nanoTime() + timeout.toNanos(), progress, f, d,
-                reportTimeout);
+        Exchange ex = new Exchange(method, timeout, deadline, progress, f, d, reportTimeout);
         sendRound(ex, params != null ? params : MAPPER.createObjectNode(), 0);
         return future;
     }
@@ -187,7 +206,7 @@ final class JsonRpcChannel {
         msg.put("jsonrpc", "2.0");
         msg.put("id", id);
         msg.put("method", ex.method);
-        msg.set("params", peer.stamp(id, ex, params.deepCopy()));
+        msg.set("params", peer.stamp(id, ex, params));
         byte[] bytes = encode(msg);
         Pending pend = new Pending(id, ex, params, round);
         pending.put(id, pend);
@@ -198,8 +217,10 @@ final class JsonRpcChannel {
             }
             return;
         }
-        long left = Math.max(ex.deadline - System.nanoTime(), 0L);
-        pend.timer = scheduler.schedule(() -> onTimeout(id), left, TimeUnit.NANOSECONDS);
+        if (!ex.future.callerTimed()) {
+            long left = Math.max(ex.deadline - System.nanoTime(), 0L);
+            pend.timer = scheduler.schedule(() -> onTimeout(id), left, TimeUnit.NANOSECONDS);
+        }
         try {
             sender.send(bytes);
         } catch (RuntimeException e) {
@@ -255,13 +276,13 @@ final class JsonRpcChannel {
     }
 
     private static byte[] encode(ObjectNode msg) {
+        // Written with its newline into one builder: one copy out, not two.
+        ByteArrayBuilder out = new ByteArrayBuilder(256);
         try {
-            byte[] json = MAPPER.writeValueAsBytes(msg);
-            byte[] line = new byte[json.length + 1];
-            System.arraycopy(json, 0, line, 0, json.length);
-            line[json.length] = '\n';
-            return line;
-        } catch (JsonProcessingException e) {
+            MAPPER.writeValue(out, msg);
+            out.write('\n');
+            return out.toByteArray();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot encode JSON-RPC message", e);
         }
     }
@@ -519,6 +540,14 @@ final class JsonRpcChannel {
             call.markAwaited(); // only this thread waits on it: its result may be delivered without a thread hop
         }
         try {
+            if (call != null && call.callerTimed()) {
+                try {
+                    return f.get(Math.max(0L, call.deadline() - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    onTimeout(call.currentId()); // what the timer task does for other requests
+                }
+                return f.get(5_000L, TimeUnit.MILLISECONDS);
+            }
             return f.get(timeout.toMillis() + 5_000L, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());

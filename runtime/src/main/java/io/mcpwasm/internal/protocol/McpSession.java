@@ -188,18 +188,22 @@ public final class McpSession implements AutoCloseable {
      * @return the result
      */
     public CompletableFuture<ToolResult> callAsync(String name, JsonNode arguments, CallOptions options) {
+        CallOptions opts = options != null ? options : CallOptions.defaults();
+        return channel.request("tools/call", toolParams(name, arguments), timeoutOf(opts), opts.progressListener(),
+                Codec::toolResult, true);
+    }
+
+    private static ObjectNode toolParams(String name, JsonNode arguments) {
         Objects.requireNonNull(name, "name");
         if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
             throw new IllegalArgumentException("arguments must be a JSON object, got " + arguments.getNodeType());
         }
-        CallOptions opts = options != null ? options : CallOptions.defaults();
         ObjectNode params = MAPPER.createObjectNode();
         params.put("name", name);
         if (arguments != null && !arguments.isNull()) {
             params.set("arguments", arguments);
         }
-        return channel.request("tools/call", params, timeoutOf(opts), opts.progressListener(), Codec::toolResult,
-                true);
+        return params;
     }
 
     /**
@@ -212,7 +216,9 @@ public final class McpSession implements AutoCloseable {
      */
     public ToolResult call(String name, Map<String, ?> arguments, CallOptions options) {
         CallOptions opts = options != null ? options : CallOptions.defaults();
-        return channel.await(callAsync(name, arguments, opts), timeoutOf(opts));
+        JsonNode args = arguments == null ? null : MAPPER.valueToTree(arguments);
+        return channel.call("tools/call", toolParams(name, args), timeoutOf(opts), opts.progressListener(),
+                Codec::toolResult, true);
     }
 
     /**
@@ -225,7 +231,8 @@ public final class McpSession implements AutoCloseable {
      */
     public ToolResult call(String name, JsonNode arguments, CallOptions options) {
         CallOptions opts = options != null ? options : CallOptions.defaults();
-        return channel.await(callAsync(name, arguments, opts), timeoutOf(opts));
+        return channel.call("tools/call", toolParams(name, arguments), timeoutOf(opts), opts.progressListener(),
+                Codec::toolResult, true);
     }
 
     /**
@@ -237,8 +244,7 @@ public final class McpSession implements AutoCloseable {
     public List<ResourceContents> read(String uri) {
         Objects.requireNonNull(uri, "uri");
         ObjectNode params = MAPPER.createObjectNode().put("uri", uri);
-        return channel.await(channel.request("resources/read", params, defaultTimeout, null, Codec::readResult,
-                true), defaultTimeout);
+        return channel.call("resources/read", params, defaultTimeout, null, Codec::readResult, true);
     }
 
     /**
@@ -255,8 +261,7 @@ public final class McpSession implements AutoCloseable {
             ObjectNode args = params.putObject("arguments");
             arguments.forEach(args::put);
         }
-        return channel.await(channel.request("prompts/get", params, defaultTimeout, null, Codec::promptResult,
-                true), defaultTimeout);
+        return channel.call("prompts/get", params, defaultTimeout, null, Codec::promptResult, true);
     }
 
     /**
@@ -265,7 +270,7 @@ public final class McpSession implements AutoCloseable {
      */
     public void ping() {
         String method = negotiation.isStateless() ? "server/discover" : "ping";
-        channel.await(channel.request(method, null, defaultTimeout, null, r -> r, true), defaultTimeout);
+        channel.call(method, null, defaultTimeout, null, r -> r, true);
     }
 
     /**
@@ -282,8 +287,7 @@ public final class McpSession implements AutoCloseable {
             return;
         }
         ObjectNode params = MAPPER.createObjectNode().put("level", level.wireName());
-        channel.await(channel.request("logging/setLevel", params, defaultTimeout, null, r -> r, true),
-                defaultTimeout);
+        channel.call("logging/setLevel", params, defaultTimeout, null, r -> r, true);
     }
 
     /**
@@ -308,8 +312,7 @@ public final class McpSession implements AutoCloseable {
             ObjectNode args = params.putObject("context").putObject("arguments");
             context.forEach(args::put);
         }
-        return channel.await(channel.request("completion/complete", params, defaultTimeout, null,
-                Codec::completion, true), defaultTimeout);
+        return channel.call("completion/complete", params, defaultTimeout, null, Codec::completion, true);
     }
 
     /**
@@ -420,13 +423,18 @@ public final class McpSession implements AutoCloseable {
 
         @Override
         public ObjectNode stamp(long id, JsonRpcChannel.Exchange exchange, ObjectNode params) {
-            if (negotiation.isStateless()) {
-                negotiation.addModernMeta(params);
+            boolean stateless = negotiation.isStateless();
+            if (!stateless && exchange.progress == null) {
+                return params; // sent as given: no copy
+            }
+            ObjectNode sent = params.deepCopy();
+            if (stateless) {
+                negotiation.addModernMeta(sent);
             }
             if (exchange.progress != null) {
-                params.withObjectProperty("_meta").put("progressToken", id);
+                sent.withObjectProperty("_meta").put("progressToken", id);
             }
-            return params;
+            return sent;
         }
 
         @Override
