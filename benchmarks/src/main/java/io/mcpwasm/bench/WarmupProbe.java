@@ -25,14 +25,16 @@ import java.util.TreeMap;
  * <p>{@code WarmupProbe run <sample> <cached|aot> <seconds> <out.jsonl>}: loads the sample (from the disk compile
  * cache, or the classes compiled at build time as in {@link ColdStartBench}'s mode {@code aot}), starts it and calls
  * its trivial tool for {@code seconds}, then appends one JSON line: the median call of every one-second window, the
- * steady state (the median call of the last quarter of the run, at least 3 s) and the time to 2× (the first second
- * after which every window's median stays within 2× of that steady state). Times are from the JVM's launch when the
+ * steady state ({@link #steady}) and the time to 2× (the first second after which every window's median, taken with
+ * its neighbours' ({@link #rolling3}), stays within 2× of that steady state). Times are from the JVM's launch when the
  * script passes it as {@code -Dwarmup.t0ms} (epoch ms), so that a faster JVM start counts too. {@code
  * -Dwarmup.variant} names the run's JVM settings in the table.
  *
- * <p>{@code WarmupProbe table <in.jsonl> <out.md>}: one row per sample and variant: the runs' minimum time to 2× of
- * their own steady state, their best steady state, and the time to 2× of the best steady state any variant reached
- * for that sample (so that a setting that gets to a worse steady state sooner shows it).
+ * <p>{@code WarmupProbe table <in.jsonl> <out.md>}: one row per sample and variant, recomputed from the windows: the
+ * runs' minimum time to 2× of their own steady state (also strict: every single window within 2×, the definition of
+ * {@link PeerCompare}; and the first window within 2×, even if a later one was slower again), their best steady
+ * state, and the time to 2× of the best steady state any variant reached for that sample (so that a setting that
+ * gets to a worse steady state sooner shows it).
  */
 public final class WarmupProbe {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,13 +79,12 @@ public final class WarmupProbe {
                 }
                 double startS = (loopStartMs - t0) / 1000.0;
                 long[] windows = windowMedians(calls);
-                int steadyWindows = Math.max(3, windows.length / 4);
-                long steady = median(Arrays.copyOfRange(windows, windows.length - steadyWindows, windows.length));
+                long steady = steady(windows);
                 line.put("launch_to_first_call_s", startS);
                 line.put("first_call_us", calls.get(0)[1] / 1000.0);
                 line.put("calls", calls.size());
                 line.put("steady_p50_us", steady / 1000.0);
-                int w = within(windows, 2 * steady);
+                int w = within(rolling3(windows), 2 * steady);
                 line.put("within_2x_s", w < 0 ? -1 : startS + w);
                 ArrayNode ws = line.putArray("window_p50_us");
                 for (long m : windows) {
@@ -111,7 +112,8 @@ public final class WarmupProbe {
         }
         long[] m = new long[n];
         for (int i = 0; i < n; i++) {
-            m[i] = by.get(i).isEmpty() ? Long.MAX_VALUE : median(by.get(i).stream().mapToLong(Long::longValue).toArray());
+            long[] ns = by.get(i).stream().mapToLong(Long::longValue).toArray();
+            m[i] = ns.length == 0 ? Long.MAX_VALUE : median(ns);
         }
         return m;
     }
@@ -125,6 +127,37 @@ public final class WarmupProbe {
             }
         }
         return last + 1 < windows.length ? last + 1 : -1;
+    }
+
+    /**
+     * The steady state of a run: the lowest one-second median of its second half (at least 3 windows). On a machine
+     * shared with other jobs the slower windows are the other jobs', not this JVM's.
+     */
+    static long steady(long[] windows) {
+        return Arrays.stream(windows, Math.max(0, Math.min(windows.length / 2, windows.length - 3)), windows.length)
+                .min().orElseThrow();
+    }
+
+    /** Each window's median with its two neighbours' (one late window slowed by another process is not a trend). */
+    static long[] rolling3(long[] windows) {
+        long[] r = new long[windows.length];
+        for (int i = 0; i < windows.length; i++) {
+            long[] w = Arrays.copyOfRange(windows, Math.max(0, i - 1), Math.min(windows.length, i + 2));
+            Arrays.sort(w);
+            r[i] = w[(w.length - 1) / 2]; // at either end, the lower of two
+
+        }
+        return r;
+    }
+
+    /** The first window whose median is at most {@code limit} (later ones may be slower again); -1 when none. */
+    static int reached(long[] windows, long limit) {
+        for (int i = 0; i < windows.length; i++) {
+            if (windows[i] <= limit) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static long median(long[] ns) {
@@ -143,43 +176,59 @@ public final class WarmupProbe {
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("| sample | variant (JDK, settings) | runs | launch to first call, min (s) | time to 2x of own steady,")
-                .append(" min / each (s) | steady p50, min (us) | steady / first variant's | time to 2x of the")
-                .append(" sample's best steady, min (s) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        sb.append("| sample | variant | runs | launch to first call, min (s) | time to 2x of own steady, min / each")
+                .append(" (s) | same, strict, min (s) | first reached, min (s) | steady, min (us) | steady / first")
+                .append(" variant's | time to 2x of the sample's best steady, min (s) |\n")
+                .append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (var sample : bySample.entrySet()) {
-            double best = sample.getValue().values().stream().flatMap(List::stream)
-                    .mapToDouble(n -> n.get("steady_p50_us").asDouble()).min().orElseThrow();
+            long best = sample.getValue().values().stream().flatMap(List::stream)
+                    .mapToLong(n -> steady(windows(n))).min().orElseThrow();
             double base = Double.NaN;
             for (var variant : sample.getValue().entrySet()) {
-                List<JsonNode> runs = variant.getValue();
-                double steady = runs.stream().mapToDouble(n -> n.get("steady_p50_us").asDouble()).min().orElseThrow();
+                List<String> each = new ArrayList<>();
+                double first = Double.MAX_VALUE;
+                double own = Double.MAX_VALUE;
+                double strict = Double.MAX_VALUE;
+                double vsBest = Double.MAX_VALUE;
+                double reached = Double.MAX_VALUE;
+                long steady = Long.MAX_VALUE;
+                for (JsonNode n : variant.getValue()) {
+                    double start = n.get("launch_to_first_call_s").asDouble();
+                    long[] windows = windows(n);
+                    long[] smooth = rolling3(windows);
+                    long s = steady(windows);
+                    steady = Math.min(steady, s);
+                    first = Math.min(first, start);
+                    double w = seconds(start, within(smooth, 2 * s));
+                    each.add(fmt(w));
+                    own = Math.min(own, w);
+                    strict = Math.min(strict, seconds(start, within(windows, 2 * s)));
+                    vsBest = Math.min(vsBest, seconds(start, within(smooth, 2 * best)));
+                    reached = Math.min(reached, seconds(start, reached(smooth, 2 * s)));
+                }
                 if (Double.isNaN(base)) {
                     base = steady;
                 }
-                List<String> each = new ArrayList<>();
-                double own = Double.MAX_VALUE;
-                double vsBest = Double.MAX_VALUE;
-                double first = Double.MAX_VALUE;
-                for (JsonNode n : runs) {
-                    double w = n.get("within_2x_s").asDouble();
-                    each.add(w < 0 ? "never" : String.format("%.1f", w));
-                    own = w < 0 ? own : Math.min(own, w);
-                    first = Math.min(first, n.get("launch_to_first_call_s").asDouble());
-                    long[] windows = new long[n.get("window_p50_us").size()];
-                    for (int i = 0; i < windows.length; i++) {
-                        windows[i] = (long) (n.get("window_p50_us").get(i).asDouble() * 1000);
-                    }
-                    int b = within(windows, (long) (2 * best * 1000));
-                    if (b >= 0) {
-                        vsBest = Math.min(vsBest, n.get("launch_to_first_call_s").asDouble() + b);
-                    }
-                }
-                sb.append(String.format("| %s | %s | %d | %.2f | %s / %s | %.1f | %.2f | %s |%n", sample.getKey(),
-                        variant.getKey(), runs.size(), first, fmt(own), String.join(", ", each), steady, steady / base,
+                sb.append(String.format("| %s | %s | %d | %.2f | %s / %s | %s | %s | %.1f | %.2f | %s |%n",
+                        sample.getKey(), variant.getKey(), variant.getValue().size(), first, fmt(own),
+                        String.join(", ", each), fmt(strict), fmt(reached), steady / 1000.0, steady / base,
                         fmt(vsBest)));
             }
         }
         return sb.toString();
+    }
+
+    private static long[] windows(JsonNode run) {
+        JsonNode w = run.get("window_p50_us");
+        long[] ns = new long[w.size()];
+        for (int i = 0; i < ns.length; i++) {
+            ns[i] = (long) (w.get(i).asDouble() * 1000);
+        }
+        return ns;
+    }
+
+    private static double seconds(double start, int window) {
+        return window < 0 ? Double.MAX_VALUE : start + window;
     }
 
     private static String fmt(double s) {
