@@ -49,11 +49,7 @@ public final class PeerCompare {
             HostPolicy policy = Samples.policy(sample, notes);
             McpModule module = runtime.load(Samples.wasm(sample));
             try (ToolClient client = ToolClient.of(module.start(policy))) {
-                if (Samples.RUST.equals(sample)) {
-                    for (Map<String, Object> note : Samples.seedNotes()) {
-                        ToolClient.checked(client, "add_note", note);
-                    }
-                }
+                Samples.seed(client, sample);
                 String tool = Samples.trivialTool(sample);
                 Map<String, Object> arguments = Samples.trivialArguments(sample);
                 List<long[]> warm = timedLoop(client, tool, arguments, warmup);
@@ -134,23 +130,7 @@ public final class PeerCompare {
      * of {@code steadyMedian}; -1 when the warm-up never got there.
      */
     static double within2x(List<long[]> calls, long steadyMedian) {
-        int windows = (int) (calls.get(calls.size() - 1)[0] / 1_000_000_000L) + 1;
-        List<List<Long>> byWindow = new ArrayList<>();
-        for (int i = 0; i < windows; i++) {
-            byWindow.add(new ArrayList<>());
-        }
-        for (long[] c : calls) {
-            byWindow.get((int) (c[0] / 1_000_000_000L)).add(c[1]);
-        }
-        int last = -1;
-        for (int w = 0; w < windows; w++) {
-            List<Long> d = byWindow.get(w);
-            long m = d.isEmpty() ? Long.MAX_VALUE : d.stream().sorted().toList().get(d.size() / 2);
-            if (m > 2 * steadyMedian) {
-                last = w;
-            }
-        }
-        return last + 1 < windows ? last + 1 : -1;
+        return WarmupProbe.within(WarmupProbe.windowMedians(calls), 2 * steadyMedian);
     }
 
     private static ObjectNode warmStarts(McpModule module, HostPolicy policy) {
@@ -190,11 +170,7 @@ public final class PeerCompare {
         ObjectNode row = JSON.createObjectNode();
         row.put("round", round).put("load", load).put("runtime", "native").put("sample", sample);
         try (ToolClient client = StdioServer.start(Samples.nativeCommand(sample, notes), null)) {
-            if (Samples.RUST.equals(sample)) {
-                for (Map<String, Object> note : Samples.seedNotes()) {
-                    ToolClient.checked(client, "add_note", note);
-                }
-            }
+            Samples.seed(client, sample);
             timedLoop(client, tool, args, seconds);
             row.set("call", stats(durations(timedLoop(client, tool, args, seconds))));
             if (Samples.ZIG.equals(sample)) {

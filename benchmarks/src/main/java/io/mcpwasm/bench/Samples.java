@@ -167,6 +167,15 @@ public final class Samples {
                 Map.of("title", "ideas", "body", "run MCP servers in a sandbox"));
     }
 
+    /** Adds the {@link #seedNotes} to a new Rust sample server (the others need nothing). */
+    static void seed(ToolClient client, String sample) {
+        if (RUST.equals(sample)) {
+            for (Map<String, Object> note : seedNotes()) {
+                ToolClient.checked(client, "add_note", note);
+            }
+        }
+    }
+
     /** A text of {@code bytes} printable ASCII characters (deterministic). */
     public static String text(int bytes) {
         StringBuilder sb = new StringBuilder(bytes);
