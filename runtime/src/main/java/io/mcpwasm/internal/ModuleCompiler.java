@@ -1,8 +1,9 @@
 package io.mcpwasm.internal;
 
-import run.endive.compiler.Cache;
 import run.endive.compiler.InterpreterFallback;
-import run.endive.compiler.MachineFactoryCompiler;
+import run.endive.compiler.internal.ByteClassCollector;
+import run.endive.compiler.internal.ClassCollector;
+import run.endive.compiler.internal.Compiler;
 import run.endive.runtime.Instance;
 import run.endive.runtime.Machine;
 import run.endive.wasm.WasmEngineException;
@@ -24,6 +25,13 @@ public final class ModuleCompiler {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleCompiler.class);
     private static final Pattern FUNCTION_INDEX = Pattern.compile("WASM function index: (\\d+)");
     private static final int MAX_INTERPRETED = 10_000;
+    /**
+     * Wasm functions per generated class. Endive starts at 12,288 and halves the count each time a class comes out
+     * too large (over 65,535 constants), emitting every function again from the start; a big module (the Go sample)
+     * went through three such attempts. Smaller classes also keep ASM's rewrite of a class with a jump over 32 KiB
+     * (it reads and re-frames the whole class) to the class that has one.
+     */
+    static final int FUNCTIONS_PER_CLASS = Integer.getInteger("mcpwasm.functionsPerClass", 512);
 
     private ModuleCompiler() {}
 
@@ -59,21 +67,19 @@ public final class ModuleCompiler {
             return new Compiled(fromCache(module, cached), Set.of(), false);
         }
         Set<Integer> interpreted = new TreeSet<>();
+        long[] mark = {System.nanoTime(), threadCpu()};
+        ClassCollector classes;
         while (true) {
-            var builder = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL);
+            var builder = Compiler.builder(module)
+                    .withClassCollectorFactory(ByteClassCollector::new)
+                    .withMaxFunctionsPerClass(FUNCTIONS_PER_CLASS)
+                    .withInterpreterFallback(InterpreterFallback.FAIL);
             if (!interpreted.isEmpty()) {
                 builder.withInterpretedFunctions(interpreted);
             }
-            if (cache != null && key != null) {
-                builder.withCache(under(key, cache));
-            }
             try {
-                Function<Instance, Machine> factory = builder.compile();
-                if (!interpreted.isEmpty()) {
-                    LOG.warn("module '{}': {} function(s) too large for JVM bytecode run on the interpreter: {}",
-                            name, interpreted.size(), interpreted);
-                }
-                return new Compiled(factory, Set.copyOf(interpreted), true);
+                classes = builder.build().compile().collector();
+                break;
             } catch (WasmEngineException e) {
                 Matcher m = FUNCTION_INDEX.matcher(String.valueOf(e.getMessage()));
                 if (!m.find() || interpreted.size() >= MAX_INTERPRETED) {
@@ -87,21 +93,36 @@ public final class ModuleCompiler {
                         name, index, functionName(module, index));
             }
         }
+        if (!interpreted.isEmpty()) {
+            LOG.warn("module '{}': {} function(s) too large for JVM bytecode run on the interpreter: {}",
+                    name, interpreted.size(), interpreted);
+        }
+        phase(name, "code generation", mark);
+        // Defined (and verified) once, here: Endive's own class-loading collector defines every class twice.
+        CachedClasses defined = CachedClasses.define(classes.classBytes(), classes.mainClassName());
+        phase(name, "class definition and verification", mark);
+        if (cache != null && key != null) {
+            cache.putIfAbsent(key, CachedClasses.jar(classes.classBytes(), classes.mainClassName()));
+            phase(name, "compile cache entry written", mark);
+        }
+        return new Compiled(defined.factoryFor(module), Set.copyOf(interpreted), true);
     }
 
-    /** {@code cache} with every key the compiler asks for (its module's digest) replaced by {@code key}. */
-    private static Cache under(String key, DiskCompileCache cache) {
-        return new Cache() {
-            @Override
-            public byte[] get(String digest) {
-                return cache.get(key);
-            }
+    /** Logs (debug) the wall and this thread's CPU time since {@code mark}, then moves the mark to now. */
+    private static void phase(String name, String what, long[] mark) {
+        if (LOG.isDebugEnabled()) {
+            long wall = System.nanoTime();
+            long cpu = threadCpu();
+            LOG.debug("module '{}': {} took {} ms ({} ms CPU on this thread)", name, what, (wall - mark[0]) / 1_000_000,
+                    (cpu - mark[1]) / 1_000_000);
+            mark[0] = wall;
+            mark[1] = cpu;
+        }
+    }
 
-            @Override
-            public void putIfAbsent(String digest, byte[] data) {
-                cache.putIfAbsent(key, data);
-            }
-        };
+    private static long threadCpu() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        return LOG.isDebugEnabled() && threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
     }
 
     private static String functionName(WasmModule module, int index) {
