@@ -54,6 +54,11 @@ public final class CompileProbe {
         String key = "sha-256:" + Base64.getEncoder().encodeToString(digest);
         ModuleCompiler.Compiled compiled = ModuleCompiler.compile(module, cache, key, label);
         phase("compile+cache");
+        byte[] stripped = io.mcpwasm.internal.CodeStripper.strip(outlined, compiled.interpreted(), module);
+        if (stripped != null) {
+            cache.putStrippedModule(java.util.HexFormat.of().formatHex(digest), stripped);
+        }
+        phase("stripped copy");
         Function<Instance, Machine> factory = compiled.factory();
         var imports = run.endive.runtime.ImportValues.builder();
         module.importSection().stream().forEach(i -> {
@@ -71,13 +76,45 @@ public final class CompileProbe {
         }
         System.out.printf("%s total cpu_ms=%d wall_ms=%d interpreted=%s functions=%d cache_bytes=%d instance=%s%n",
                 label, (OS.getProcessCpuTime() - cpuStart) / 1_000_000, (System.nanoTime() - wallStart) / 1_000_000,
-                compiled.interpreted(), module.functionSection().functionCount(), entry,
+                compiled.interpreted() + " attempts=" + compiled.attempts(), module.functionSection().functionCount(), entry,
                 instance.getClass().getSimpleName());
         int largest = 0;
         for (int i = 0; i < module.codeSection().functionBodyCount(); i++) {
             largest = Math.max(largest, module.codeSection().getFunctionBody(i).instructions().size());
         }
         System.out.printf("%s largest function: %d instructions%n", label, largest);
+        threadsByKind();
+    }
+
+    /**
+     * CPU time of this process's threads by kind (JIT compilers, GC, the rest), read from Linux's /proc: the JVM's
+     * own threads are invisible to ThreadMXBean.
+     */
+    private static void threadsByKind() throws java.io.IOException {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return;
+        }
+        java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+        long hz = 100; // USER_HZ on Linux
+        try (var all = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) all::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(t.resolve("stat"));
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                String kind = comm.startsWith("C2 ") ? "jit-c2" : comm.startsWith("C1 ") ? "jit-c1"
+                        : comm.startsWith("G1") || comm.startsWith("GC ") ? "gc" : comm.equals("main") ? "main"
+                        : "other";
+                byKind.merge(kind, ticks * 1000 / hz, Long::sum);
+            }
+        }
+        System.out.printf("%s thread cpu_ms by kind (live threads): %s%n", label, byKind);
     }
 
     private static void phase(String name) {

@@ -8,6 +8,8 @@ import run.endive.runtime.Instance;
 import run.endive.runtime.Machine;
 import run.endive.wasm.WasmEngineException;
 import run.endive.wasm.WasmModule;
+import run.endive.wasm.types.ExternalType;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -31,6 +33,13 @@ public final class ModuleCompiler {
      * went through three such attempts. Smaller classes also keep ASM's rewrite of a class with a jump over 32 KiB
      * (it reads and re-frames the whole class) to the class that has one.
      */
+    /**
+     * Functions with fewer instructions are never probed for being too large: the most bytes of JVM code per wasm
+     * instruction seen in the samples' functions is 5.1 (3.3 over 1,000 instructions), so 8,192 instructions are
+     * far from 64 KiB. (go-sdk-memory's two refused functions have 22,772 and 32,187; its largest compiled one,
+     * 20,599 instructions, made 57,410 bytes.)
+     */
+    static final int CANDIDATE_INSTRUCTIONS = 8192;
     static final int FUNCTIONS_PER_CLASS = Integer.getInteger("mcpwasm.functionsPerClass", 512);
 
     private ModuleCompiler() {}
@@ -40,9 +49,12 @@ public final class ModuleCompiler {
 
     /**
      * A machine factory for instances of exactly one module object. {@code interpreted} lists the functions it runs
-     * on the interpreter, and is only known when {@code fresh} (compiled now rather than loaded from the cache).
+     * on the interpreter, and is only known when {@code fresh} (compiled now rather than loaded from the cache);
+     * {@code attempts} counts the times the whole module was compiled (1 unless a refusal was not predicted; 0 when
+     * loaded from the cache).
      */
-    public record Compiled(Function<Instance, Machine> factory, Set<Integer> interpreted, boolean fresh) {}
+    public record Compiled(Function<Instance, Machine> factory, Set<Integer> interpreted, boolean fresh,
+                           int attempts) {}
 
     /**
      * Loads compiled classes from {@code jar} for {@code module} and never compiles: the module may be a stripped
@@ -64,12 +76,15 @@ public final class ModuleCompiler {
         byte[] cached = cache != null && key != null ? cache.get(key) : null;
         if (cached != null) {
             // Read (and checked) once here; the compiler gets exactly these bytes instead of reading them again.
-            return new Compiled(fromCache(module, cached), Set.of(), false);
+            return new Compiled(fromCache(module, cached), Set.of(), false, 0);
         }
-        Set<Integer> interpreted = new TreeSet<>();
         long[] mark = {System.nanoTime(), threadCpu()};
+        Set<Integer> interpreted = new TreeSet<>(tooLarge(module, name));
+        phase(name, "prediction of the functions too large for the JVM " + interpreted, mark);
+        int attempts = 0;
         ClassCollector classes;
         while (true) {
+            attempts++;
             var builder = Compiler.builder(module)
                     .withClassCollectorFactory(ByteClassCollector::new)
                     .withMaxFunctionsPerClass(FUNCTIONS_PER_CLASS)
@@ -105,7 +120,86 @@ public final class ModuleCompiler {
             cache.putIfAbsent(key, CachedClasses.jar(classes.classBytes(), classes.mainClassName()));
             phase(name, "compile cache entry written", mark);
         }
-        return new Compiled(defined.factoryFor(module), Set.copyOf(interpreted), true);
+        return new Compiled(defined.factoryFor(module), Set.copyOf(interpreted), true, attempts);
+    }
+
+    /**
+     * The functions Endive's compiler refuses (their JVM method would be over 64 KiB), found before the module is
+     * compiled: the compiler only notices a refusal when it writes out the class holding the function, and then
+     * starts again from the first function, so N refusals would compile the module N+1 times.
+     *
+     * <p>How: every function of at least {@link #CANDIDATE_INSTRUCTIONS} instructions is a candidate. The module is
+     * compiled with every other function left to the interpreter (each becomes a few bytes of stub), and the compile
+     * is stopped as soon as all function classes are written (a refusal, reported by function index, puts the
+     * function on the list and that small compile is run again). So the answer is Endive's own, and costs a compile
+     * of the candidates only. A function under the threshold that is refused anyway is still caught by the caller's
+     * retry; the probe is skipped when the candidates are over a quarter of the module's code (it would cost about as
+     * much as the retry it saves).
+     *
+     * @return the function indices (imports counted) to run on the interpreter; empty when none or when the probe
+     *         could not tell
+     */
+    static Set<Integer> tooLarge(WasmModule module, String name) {
+        if (module.codeSection() == null) {
+            return Set.of();
+        }
+        int imports = module.importSection() == null ? 0 : module.importSection().count(ExternalType.FUNCTION);
+        int count = module.codeSection().functionBodyCount();
+        Set<Integer> others = new HashSet<>();
+        long all = 0;
+        long candidates = 0;
+        for (int i = 0; i < count; i++) {
+            int size = module.codeSection().getFunctionBody(i).instructions().size();
+            all += size;
+            if (size >= CANDIDATE_INSTRUCTIONS) {
+                candidates += size;
+            } else {
+                others.add(imports + i);
+            }
+        }
+        if (candidates == 0 || candidates * 4 > all) {
+            return Set.of();
+        }
+        Set<Integer> refused = new TreeSet<>();
+        while (true) {
+            Set<Integer> interpreted = new HashSet<>(others);
+            interpreted.addAll(refused);
+            try {
+                Compiler.builder(module).withClassCollectorFactory(StopAfterFunctions::new)
+                        .withMaxFunctionsPerClass(FUNCTIONS_PER_CLASS)
+                        .withInterpreterFallback(InterpreterFallback.FAIL)
+                        .withInterpretedFunctions(interpreted).build().compile();
+                return refused; // the compiler did not go the way the probe expects; nothing learnt beyond this
+            } catch (StopAfterFunctions.Done done) {
+                return refused;
+            } catch (WasmEngineException e) {
+                Matcher m = FUNCTION_INDEX.matcher(String.valueOf(e.getMessage()));
+                if (!m.find() || !refused.add(Integer.parseInt(m.group(1))) || refused.size() > MAX_INTERPRETED) {
+                    return refused;
+                }
+            } catch (RuntimeException e) { // e.g. a class of all those stubs too large: leave it to the real compile
+                LOG.debug("module '{}': the too-large probe stopped: {}", name, e.toString());
+                return refused;
+            }
+        }
+    }
+
+    /**
+     * The probe's class collector: Endive's compiler adds the function classes to its main collector in one
+     * {@code putAll} once all of them are written; that is all the probe needs, so it stops the compile there.
+     */
+    private static final class StopAfterFunctions extends ByteClassCollector {
+        @Override
+        public void putAll(ClassCollector collector) {
+            throw new Done();
+        }
+
+        /** Thrown to stop the probe; no stack trace. */
+        static final class Done extends RuntimeException {
+            Done() {
+                super("probe done", null, false, false);
+            }
+        }
     }
 
     /** Logs (debug) the wall and this thread's CPU time since {@code mark}, then moves the mark to now. */
