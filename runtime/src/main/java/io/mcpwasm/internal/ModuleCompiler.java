@@ -34,12 +34,13 @@ public final class ModuleCompiler {
      * (it reads and re-frames the whole class) to the class that has one.
      */
     /**
-     * Functions with fewer instructions are never probed for being too large: the most bytes of JVM code per wasm
-     * instruction seen in the samples' functions is 5.1 (3.3 over 1,000 instructions), so 8,192 instructions are
-     * far from 64 KiB. (go-sdk-memory's two refused functions have 22,772 and 32,187; its largest compiled one,
-     * 20,599 instructions, made 57,410 bytes.)
+     * Functions with fewer instructions are not probed for being too large. The most bytes of JVM code per wasm
+     * instruction seen in the samples is 5.1 in a function of over 200 instructions and 3.3 over 1,000 (12,288 x 3.3
+     * is 40 KB); go-sdk-memory's two refused functions have 22,772 and 32,187 instructions, and its largest compiled
+     * one, 20,599 instructions, made 57,410 bytes. Each candidate is compiled twice (probe and compile), so the bar is
+     * set where refusals start rather than far below.
      */
-    static final int CANDIDATE_INSTRUCTIONS = 8192;
+    static final int CANDIDATE_INSTRUCTIONS = 12_288;
     static final int FUNCTIONS_PER_CLASS = Integer.getInteger("mcpwasm.functionsPerClass", 512);
 
     private ModuleCompiler() {}
@@ -133,8 +134,8 @@ public final class ModuleCompiler {
      * is stopped as soon as all function classes are written (a refusal, reported by function index, puts the
      * function on the list and that small compile is run again). So the answer is Endive's own, and costs a compile
      * of the candidates only. A function under the threshold that is refused anyway is still caught by the caller's
-     * retry; the probe is skipped when the candidates are over a quarter of the module's code (it would cost about as
-     * much as the retry it saves).
+     * retry. The probe's cost is a second compile of the candidates, at most that of one retry; in the Go samples the
+     * candidates are a few dozen of some 10,000 functions.
      *
      * @return the function indices (imports counted) to run on the interpreter; empty when none or when the probe
      *         could not tell
@@ -146,18 +147,12 @@ public final class ModuleCompiler {
         int imports = module.importSection() == null ? 0 : module.importSection().count(ExternalType.FUNCTION);
         int count = module.codeSection().functionBodyCount();
         Set<Integer> others = new HashSet<>();
-        long all = 0;
-        long candidates = 0;
         for (int i = 0; i < count; i++) {
-            int size = module.codeSection().getFunctionBody(i).instructions().size();
-            all += size;
-            if (size >= CANDIDATE_INSTRUCTIONS) {
-                candidates += size;
-            } else {
+            if (module.codeSection().getFunctionBody(i).instructions().size() < CANDIDATE_INSTRUCTIONS) {
                 others.add(imports + i);
             }
         }
-        if (candidates == 0 || candidates * 4 > all) {
+        if (others.size() == count) {
             return Set.of();
         }
         Set<Integer> refused = new TreeSet<>();
