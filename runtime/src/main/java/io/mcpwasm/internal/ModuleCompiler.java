@@ -19,28 +19,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compiles a module to JVM bytecode once, with Chicory's runtime compiler. Functions the compiler refuses
- * (a JVM method over 64 KiB) run on the interpreter, and each is logged by name: Chicory's own fallback
- * notice goes to System.err, so we ask it to fail instead and retry with that function listed.
+ * Compiles a module to JVM bytecode once, with Endive's compiler. Functions the compiler refuses (a JVM method over
+ * 64 KiB) run on the interpreter; they are found by a probe before the module is compiled ({@link #tooLarge}), and each
+ * is logged by name. Endive's own fallback notice goes to System.err, so it is asked to fail instead, and a refusal the
+ * probe missed is retried with that function listed.
  */
 public final class ModuleCompiler {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleCompiler.class);
     private static final Pattern FUNCTION_INDEX = Pattern.compile("WASM function index: (\\d+)");
     private static final int MAX_INTERPRETED = 10_000;
     /**
-     * Wasm functions per generated class. Endive starts at 12,288 and halves the count each time a class comes out
-     * too large (over 65,535 constants), emitting every function again from the start; a big module (the Go sample)
-     * went through three such attempts. Smaller classes also keep ASM's rewrite of a class with a jump over 32 KiB
-     * (it reads and re-frames the whole class) to the class that has one.
-     */
-    /**
      * Functions with fewer instructions are not probed for being too large. The most bytes of JVM code per wasm
-     * instruction seen in the samples is 5.1 in a function of over 200 instructions and 3.3 over 1,000 (12,288 x 3.3
+     * instruction in go-sdk-memory is 5.1 in a function of over 200 instructions and 3.3 over 1,000 (12,288 x 3.3
      * is 40 KB); go-sdk-memory's two refused functions have 22,772 and 32,187 instructions, and its largest compiled
      * one, 20,599 instructions, made 57,410 bytes. Each candidate is compiled twice (probe and compile), so the bar is
      * set where refusals start rather than far below.
      */
     static final int CANDIDATE_INSTRUCTIONS = 12_288;
+    /**
+     * Wasm functions per generated class. Endive starts at 12,288 and halves the count each time a class comes out
+     * too large (over 65,535 constants), emitting every function again from the start; a big module (the Go sample)
+     * went through three such attempts. Smaller classes also keep ASM's rewrite of a class with a jump over 32 KiB
+     * (it reads and re-frames the whole class) to the class that has one. The system property is for measuring
+     * other sizes (benchmarks/results/2026-12-06/go-compile.md), not a setting.
+     */
     static final int FUNCTIONS_PER_CLASS = Integer.getInteger("mcpwasm.functionsPerClass", 512);
 
     private ModuleCompiler() {}
