@@ -17,6 +17,8 @@ import java.util.Properties;
 import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import java.util.zip.Deflater;
 
 /**
  * The compiled classes of one module, read from a compile-cache entry and defined (and verified) in a class loader
@@ -61,12 +63,25 @@ public final class CachedClasses {
         } catch (IOException e) {
             throw new UncheckedIOException("compiled classes: unreadable cache entry", e);
         }
-        if (mainClass == null || !classes.containsKey(mainClass)) {
+        return define(classes, mainClass);
+    }
+
+    /**
+     * Defines and initialises {@code classes} (binary or internal name → class file), as {@link #define(byte[])} does; the map is
+     * not kept or changed.
+     *
+     * @throws WasmEngineException if {@code mainClass} is not one of them
+     * @throws LinkageError if the JVM refuses a class
+     */
+    public static CachedClasses define(Map<String, byte[]> classes, String mainClass) {
+        Map<String, byte[]> byName = new HashMap<>();
+        classes.forEach((name, bytes) -> byName.put(name.replace('/', '.'), bytes));
+        if (mainClass == null || !byName.containsKey(mainClass)) {
             throw new WasmEngineException("compiled classes: the cache entry names no main class it contains");
         }
-        Loader loader = new Loader(classes);
+        Loader loader = new Loader(new HashMap<>(byName));
         try {
-            for (String name : classes.keySet().toArray(new String[0])) {
+            for (String name : byName.keySet()) {
                 Class.forName(name, true, loader);
             }
             Class<? extends Machine> main = Class.forName(mainClass, true, loader).asSubclass(Machine.class);
@@ -77,6 +92,31 @@ public final class CachedClasses {
         } catch (ReflectiveOperationException e) {
             throw new WasmEngineException("compiled classes: cannot use the main class " + mainClass, e);
         }
+    }
+
+    /**
+     * A cache entry holding {@code classes}, in the format {@link #define(byte[])} reads (and Endive's compiler
+     * writes). Deflated at the fastest level: the entry is written once per compile, on the compiling thread, and the
+     * default level costs several times the CPU for a file a fifth larger.
+     */
+    public static byte[] jar(Map<String, byte[]> classes, String mainClass) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 20);
+        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+            out.setLevel(Deflater.BEST_SPEED);
+            out.putNextEntry(new ZipEntry(PROPERTIES));
+            Properties p = new Properties();
+            p.setProperty("mainClass", mainClass);
+            p.store(out, null);
+            out.closeEntry();
+            for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+                out.putNextEntry(new ZipEntry(c.getKey().replace('.', '/') + ".class"));
+                out.write(c.getValue());
+                out.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("compiled classes: cannot write a cache entry", e);
+        }
+        return bytes.toByteArray();
     }
 
     /**
