@@ -3,7 +3,7 @@
 # classes: the given JMH arguments (CallBench -p target=rust-notes:inprocess ...) on each module in turn, <rounds>
 # times; one JSON and log per run in benchmarks/target/rust-call-ab/. Read the results as ratios within a round.
 # Needs the classpath pieces that benchmarks/run.sh leaves in benchmarks/target/run/ (see benchmarks/README.md
-# "One benchmark by hand").
+# "One benchmark by hand"). JMH runs with -Djmh.ignoreLock=true: other users of the machine may hold its lock.
 # usage: rust-call-ab.sh <label> <rounds> <name=module.wasm,name=module.wasm,...> <jmh args...>
 #   rust-call-ab.sh kit 3 before=/tmp/before.wasm,after=samples/rust-notes/rust-notes.wasm \
 #     CallBench -p target=rust-notes:inprocess -f 1 -wi 5 -w 2 -i 5 -r 2
