@@ -19,7 +19,7 @@ repo="$(cd "$here/.." && pwd)"
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(go-workspace zig-tools rust-notes
   http-bindings/go:http-fetch-go.wasm http-bindings/rust:http-fetch-rust.wasm http-bindings/zig:http-fetch-zig.wasm
-  third-party/rmcp-readme:../rmcp-readme.wasm)
+  third-party/rmcp-readme:../rmcp-readme.wasm ../guest-kits/rust/timer-probe)
 status=0
 report=()
 for entry in "${names[@]}"; do

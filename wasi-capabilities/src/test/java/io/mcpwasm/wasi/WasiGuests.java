@@ -6,6 +6,7 @@ import run.endive.wasm.Parser;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Builds real wasm guests from WAT for the WASI host tests. {@link #probe} makes a guest that imports every
@@ -126,5 +127,21 @@ final class WasiGuests {
     static void iovec(Instance guest, int at, int buf, int len) {
         guest.memory().writeI32(at, buf);
         guest.memory().writeI32(at + 4, len);
+    }
+
+    /** Runs the guest's {@code _start} on a new daemon thread; the future ends with its return or its failure. */
+    static CompletableFuture<Void> startOnThread(Instance guest, String threadName) {
+        CompletableFuture<Void> run = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                guest.export("_start").apply();
+                run.complete(null);
+            } catch (Throwable e) {
+                run.completeExceptionally(e);
+            }
+        }, threadName);
+        t.setDaemon(true);
+        t.start();
+        return run;
     }
 }

@@ -66,17 +66,7 @@ class WasiHostGoGuestTest {
             .stdout(stdout)
             .build()) {
             Instance guest = Instance.builder(module).withImportValues(host.toImportValues()).withStart(false).build();
-            CompletableFuture<Void> run = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                try {
-                    guest.export("_start").apply();
-                    run.complete(null);
-                } catch (Throwable e) {
-                    run.completeExceptionally(e);
-                }
-            }, "go-guest");
-            t.setDaemon(true);
-            t.start();
+            CompletableFuture<Void> run = WasiGuests.startOnThread(guest, "go-guest");
 
             assertEquals("arg=first-arg granted=\"yes\" home=\"\"", next(lines));
             assertEquals("data=[a.txt b.txt]", next(lines));
