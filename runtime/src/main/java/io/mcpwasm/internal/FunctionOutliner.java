@@ -68,7 +68,9 @@ public final class FunctionOutliner {
      * @param onlyLoops    whether only runs inside a loop move (see {@code Body#rewrite})
      */
     record Limits(int outlineAbove, int chunk, int minimum, boolean onlyLoops) {
-        static final Limits DEFAULT = new Limits(3000, 1200, 150, true);
+        /** Version 2's limits: runs inside loops of functions over 3000 bytes. */
+        static final Limits LOOPS = new Limits(3000, 1200, 150, true);
+        static final Limits DEFAULT = LOOPS;
 
         /** Limits under which runs move wherever they are. */
         Limits(int outlineAbove, int chunk, int minimum) {
