@@ -115,7 +115,7 @@ public final class FunctionOutliner {
     }
 
     /** How one module is rewritten. */
-    private static final class Run {
+    private static final class Run implements WasmInstructions.Signatures {
         private final byte[] in;
         private final Limits limits;
         private final List<Type> types = new ArrayList<>();
@@ -179,7 +179,7 @@ public final class FunctionOutliner {
             }
             byte[] t = new byte[count];
             for (int i = 0; i < count; i++) {
-                t[i] = (byte) valueType(c);
+                t[i] = (byte) WasmInstructions.valueType(c);
             }
             return t;
         }
@@ -262,40 +262,16 @@ public final class FunctionOutliner {
             return functionTypes.size() + newBodies.size() - 1;
         }
 
-        /** Params and results count of a block type; reads it. */
-        long blockType(WasmBytes.Cursor c) {
-            int b = c.in[c.pos] & 0xff;
-            if (b == 0x40) {
-                c.pos++;
-                return 0;
-            }
-            if ((b & 0xc0) == 0x40) { // a one-byte negative s33: a value type
-                valueType(c);
-                return 1;
-            }
-            long index = c.s64();
-            if (index < 0 || index >= types.size()) {
-                throw new IllegalArgumentException("block type " + index);
-            }
-            Type t = types.get((int) index);
+        @Override
+        public long type(int index) {
+            Type t = types.get(index);
             return ((long) t.params().length << 32) | t.results().length;
         }
 
-        Type functionType(int function) {
-            return types.get(functionTypes.get(function));
+        @Override
+        public int functionType(int function) {
+            return functionTypes.get(function);
         }
-
-        Type type(int index) {
-            return types.get(index);
-        }
-    }
-
-    private static int valueType(WasmBytes.Cursor c) {
-        int t = c.u8();
-        if (t != 0x7f && t != 0x7e && t != 0x7d && t != 0x7c && t != 0x70 && t != 0x6f) {
-            throw new IllegalArgumentException(String.format("value type 0x%02x", t));
-        }
-        return t;
     }
 
     /**
@@ -312,14 +288,6 @@ public final class FunctionOutliner {
 
     /** One function body: walked once to choose runs, then copied with the runs replaced by calls. */
     private static final class Body {
-        // What the last decoded instruction is.
-        private static final int PLAIN = 0;
-        private static final int BLOCK = 1; // block, loop, if
-        private static final int ELSE = 2;
-        private static final int END = 3;
-        private static final int BRANCH = 4; // br_if: target(s) in targets, not ending reachability
-        private static final int JUMP = 5; // br, br_table, return, unreachable: the rest of the body is dead
-
         private final Run run;
         private final WasmBytes.Cursor c;
         private final int end;
@@ -328,17 +296,8 @@ public final class FunctionOutliner {
         private byte[] localTypes;
         private int codeStart;
 
-        // The decoder's output for the last instruction.
-        private int kind;
-        private int pops;
-        private int pushes;
-        private int blockParams;
-        private int blockResults;
-        private final List<Integer> targets = new ArrayList<>();
-        private int opcode;
-        private int localOp; // 0x20..0x22 when the instruction is a local access
-        private int localIndex;
-
+        /** The last instruction read. */
+        private final WasmInstructions d;
         private final List<Frame> frames = new ArrayList<>();
         // Scratch arrays indexed by local, made once per body: what a region does with each local, its new index.
         private byte[] seen; // 1 read, 3 written
@@ -352,6 +311,7 @@ public final class FunctionOutliner {
             this.end = end;
             this.params = type.params();
             this.functionResults = type.results().length;
+            this.d = new WasmInstructions(run);
         }
 
         /** One open block: its operand height and the statement and run being collected in its current body. */
@@ -392,7 +352,7 @@ public final class FunctionOutliner {
             int groupsStart = c.pos;
             for (int g = 0; g < groups; g++) {
                 total += c.u32();
-                valueType(c);
+                WasmInstructions.valueType(c);
                 if (total > MAX_LOCALS) {
                     return null;
                 }
@@ -402,7 +362,7 @@ public final class FunctionOutliner {
             int next = params.length;
             for (int g = 0; g < groups; g++) {
                 int n = c.u32();
-                byte t = (byte) valueType(c);
+                byte t = (byte) WasmInstructions.valueType(c);
                 Arrays.fill(localTypes, next, next + n, t);
                 next += n;
             }
@@ -424,14 +384,14 @@ public final class FunctionOutliner {
                 decode();
                 Frame f = frames.get(frames.size() - 1);
                 int depth = frames.size() - 1;
-                switch (kind) {
-                    case BLOCK -> {
-                        pop(f, pops + blockParams);
-                        frames.add(new Frame(depth + 1, blockParams, blockResults, opcode == 0x03,
-                                opcode == 0x03 || f.inLoop, c.pos));
+                switch (d.kind) {
+                    case WasmInstructions.BLOCK -> {
+                        pop(f, d.pops + d.blockParams);
+                        frames.add(new Frame(depth + 1, d.blockParams, d.blockResults, d.opcode == 0x03,
+                                d.opcode == 0x03 || f.inLoop, c.pos));
                         continue;
                     }
-                    case ELSE -> {
+                    case WasmInstructions.ELSE -> {
                         closeRun(f);
                         f.height = f.params;
                         f.dead = false;
@@ -439,7 +399,7 @@ public final class FunctionOutliner {
                         f.statementMinBad = Integer.MAX_VALUE;
                         continue;
                     }
-                    case END -> {
+                    case WasmInstructions.END -> {
                         closeRun(f);
                         frames.remove(depth);
                         if (depth == 0) {
@@ -454,28 +414,31 @@ public final class FunctionOutliner {
                         parent.bodyMinBad = Math.min(parent.bodyMinBad, f.bodyMinBad);
                         parent.height += f.results;
                     }
-                    case BRANCH, JUMP -> {
-                        for (int t : targets) {
+                    case WasmInstructions.BRANCH, WasmInstructions.JUMP -> {
+                        // return's target is the function's own label: frame 0
+                        int count = d.opcode == 0x0f ? 1 : d.targetCount();
+                        for (int i = 0; i < count; i++) {
+                            int t = d.opcode == 0x0f ? depth : d.target(i);
                             int target = depth - t;
                             if (target < 0) {
                                 throw new IllegalArgumentException("branch to label " + t);
                             }
-                            if (opcode == 0x0e || frames.get(target).arity != 0) {
+                            if (d.opcode == 0x0e || frames.get(target).arity != 0) {
                                 f.statementMinBad = Math.min(f.statementMinBad, target);
                                 f.bodyMinBad = Math.min(f.bodyMinBad, target);
                             }
                         }
-                        if (kind == JUMP) {
+                        if (d.kind == WasmInstructions.JUMP) {
                             f.dead = true;
                             closeRun(f);
                             continue;
                         }
-                        pop(f, pops);
-                        f.height += pushes;
+                        pop(f, d.pops);
+                        f.height += d.pushes;
                     }
                     default -> {
-                        pop(f, pops);
-                        f.height += pushes;
+                        pop(f, d.pops);
+                        f.height += d.pushes;
                     }
                 }
                 Frame g = frames.get(frames.size() - 1);
@@ -611,25 +574,27 @@ public final class FunctionOutliner {
             c.pos = r.start();
             while (c.pos < r.end()) {
                 decode();
-                if (localOp != 0) {
-                    if (localIndex < 0 || localIndex >= localTypes.length) {
-                        throw new IllegalArgumentException("local " + localIndex);
+                if (d.isLocalAccess()) {
+                    int local = d.localIndex;
+                    if (local < 0 || local >= localTypes.length) {
+                        throw new IllegalArgumentException("local " + local);
                     }
-                    if (seen[localIndex] == 0) {
+                    if (seen[local] == 0) {
                         if (count == seenList.length) {
                             seenList = Arrays.copyOf(seenList, count * 2);
                         }
-                        seenList[count++] = localIndex;
+                        seenList[count++] = local;
                     }
-                    seen[localIndex] |= (byte) (localOp == 0x20 ? 1 : 3);
-                } else if (kind == BLOCK) {
+                    seen[local] |= (byte) (d.opcode == 0x20 ? 1 : 3);
+                } else if (d.kind == WasmInstructions.BLOCK) {
                     nesting++;
-                } else if (kind == END) {
+                } else if (d.kind == WasmInstructions.END) {
                     nesting--;
-                } else if (opcode == 0x0f) {
+                } else if (d.opcode == 0x0f) {
                     exits.add(r.frame());
-                } else if (kind == BRANCH || kind == JUMP) {
-                    for (int label : targets) {
+                } else if (d.kind == WasmInstructions.BRANCH || d.kind == WasmInstructions.JUMP) {
+                    for (int i = 0; i < d.targetCount(); i++) {
+                        int label = d.target(i);
                         if (label >= nesting) {
                             exits.add(label - nesting);
                         }
@@ -702,22 +667,22 @@ public final class FunctionOutliner {
             while (c.pos < r.end()) {
                 int start = c.pos;
                 decode();
-                if (localOp != 0) {
-                    body.write(localOp);
-                    body.u32(newIndex[localIndex]);
+                if (d.isLocalAccess()) {
+                    body.write(d.opcode);
+                    body.u32(newIndex[d.localIndex]);
                     continue;
                 }
-                if (kind == BLOCK) {
+                if (d.kind == WasmInstructions.BLOCK) {
                     nesting++;
-                } else if (kind == END) {
+                } else if (d.kind == WasmInstructions.END) {
                     nesting--;
                 }
-                int exit = opcode == 0x0f ? r.frame()
-                        : (opcode == 0x0c || opcode == 0x0d) && targets.get(0) >= nesting ? targets.get(0) - nesting
+                int exit = d.opcode == 0x0f ? r.frame()
+                        : (d.opcode == 0x0c || d.opcode == 0x0d) && d.target(0) >= nesting ? d.target(0) - nesting
                         : -1;
                 if (exit < 0) {
                     body.write(c.in, start, c.pos - start);
-                } else if (opcode == 0x0d) {
+                } else if (d.opcode == 0x0d) {
                     body.write(0x04); // if
                     body.write(0x40);
                     exitWith(body, code, exit, nesting + 1);
@@ -774,191 +739,11 @@ public final class FunctionOutliner {
             body.u32(depth);
         }
 
-        /** Decodes one instruction at {@code c.pos}: its kind, stack effect, branch targets and local access. */
+        /** Decodes the instruction at {@code c.pos} into {@link #d}; tail calls are not understood. */
         private void decode() {
-            kind = PLAIN;
-            pops = 0;
-            pushes = 0;
-            localOp = 0;
-            targets.clear();
-            int op = c.u8();
-            opcode = op;
-            switch (op) {
-                case 0x00 -> kind = JUMP; // unreachable
-                case 0x01 -> { } // nop
-                case 0x02, 0x03, 0x04 -> {
-                    long bt = run.blockType(c);
-                    kind = BLOCK;
-                    blockParams = (int) (bt >>> 32);
-                    blockResults = (int) bt;
-                    pops = op == 0x04 ? 1 : 0;
-                }
-                case 0x05 -> kind = ELSE;
-                case 0x0b -> kind = END;
-                case 0x0c -> {
-                    kind = JUMP;
-                    targets.add(c.u32());
-                }
-                case 0x0d -> {
-                    kind = BRANCH;
-                    targets.add(c.u32());
-                    pops = 1;
-                    pushes = 0; // the carried values stay on the stack: pop one (the condition), no net change
-                }
-                case 0x0e -> {
-                    kind = JUMP;
-                    int n = c.u32();
-                    if (n > end - c.pos) {
-                        throw new IllegalArgumentException("br_table size");
-                    }
-                    for (int i = 0; i <= n; i++) {
-                        targets.add(c.u32());
-                    }
-                }
-                case 0x0f -> {
-                    kind = JUMP;
-                    targets.add(frames.size() - 1); // the function's own label
-                }
-                case 0x10 -> {
-                    Type t = run.functionType(c.u32());
-                    pops = t.params().length;
-                    pushes = t.results().length;
-                }
-                case 0x11 -> {
-                    Type t = run.type(c.u32());
-                    c.skipLeb(); // table
-                    pops = t.params().length + 1;
-                    pushes = t.results().length;
-                }
-                case 0x1a -> pops = 1; // drop
-                case 0x1b -> {
-                    pops = 3;
-                    pushes = 1;
-                }
-                case 0x1c -> {
-                    int n = c.u32();
-                    for (int i = 0; i < n; i++) {
-                        valueType(c);
-                    }
-                    pops = 3;
-                    pushes = 1;
-                }
-                case 0x20, 0x21, 0x22 -> {
-                    localOp = op;
-                    localIndex = c.u32();
-                    pops = op == 0x20 ? 0 : 1;
-                    pushes = op == 0x21 ? 0 : 1;
-                }
-                case 0x23 -> {
-                    c.skipLeb();
-                    pushes = 1;
-                }
-                case 0x24 -> {
-                    c.skipLeb();
-                    pops = 1;
-                }
-                case 0x25 -> { // table.get
-                    c.skipLeb();
-                    pops = 1;
-                    pushes = 1;
-                }
-                case 0x26 -> { // table.set
-                    c.skipLeb();
-                    pops = 2;
-                }
-                case 0x3f -> {
-                    c.skipLeb();
-                    pushes = 1;
-                }
-                case 0x40 -> {
-                    c.skipLeb();
-                    pops = 1;
-                    pushes = 1;
-                }
-                case 0x41, 0x42 -> {
-                    c.skipLeb();
-                    pushes = 1;
-                }
-                case 0x43 -> {
-                    c.skip(4);
-                    pushes = 1;
-                }
-                case 0x44 -> {
-                    c.skip(8);
-                    pushes = 1;
-                }
-                case 0xd0 -> { // ref.null
-                    c.u8();
-                    pushes = 1;
-                }
-                case 0xd1 -> { // ref.is_null
-                    pops = 1;
-                    pushes = 1;
-                }
-                case 0xd2 -> { // ref.func
-                    c.skipLeb();
-                    pushes = 1;
-                }
-                case 0xfc -> prefixed();
-                default -> numeric(op);
-            }
-        }
-
-        private void numeric(int op) {
-            if (op >= 0x28 && op <= 0x3e) {
-                int align = c.u32();
-                if ((align & 0x40) != 0) {
-                    c.skipLeb(); // memory index (multi-memory)
-                }
-                c.skipLeb();
-                pops = op <= 0x35 ? 1 : 2;
-                pushes = op <= 0x35 ? 1 : 0;
-                return;
-            }
-            boolean unary = op == 0x45 || op == 0x50 || (op >= 0x67 && op <= 0x69) || (op >= 0x79 && op <= 0x7b)
-                    || (op >= 0x8b && op <= 0x91) || (op >= 0x99 && op <= 0x9f) || (op >= 0xa7 && op <= 0xc4);
-            boolean binary = (op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x66) || (op >= 0x6a && op <= 0x78)
-                    || (op >= 0x7c && op <= 0x8a) || (op >= 0x92 && op <= 0x98) || (op >= 0xa0 && op <= 0xa6);
-            if (!unary && !binary) {
-                throw new IllegalArgumentException(String.format("opcode 0x%02x", op));
-            }
-            pops = unary ? 1 : 2;
-            pushes = 1;
-        }
-
-        private void prefixed() {
-            int sub = c.u32();
-            if (sub <= 7) { // saturating truncations
-                pops = 1;
-                pushes = 1;
-                return;
-            }
-            switch (sub) {
-                case 8 -> { // memory.init
-                    c.skipLeb();
-                    c.skipLeb();
-                    pops = 3;
-                }
-                case 9, 13 -> c.skipLeb(); // data.drop, elem.drop
-                case 10, 12, 14 -> { // memory.copy, table.init, table.copy
-                    c.skipLeb();
-                    c.skipLeb();
-                    pops = 3;
-                }
-                case 11, 17 -> { // memory.fill, table.fill
-                    c.skipLeb();
-                    pops = 3;
-                }
-                case 15 -> { // table.grow
-                    c.skipLeb();
-                    pops = 2;
-                    pushes = 1;
-                }
-                case 16 -> { // table.size
-                    c.skipLeb();
-                    pushes = 1;
-                }
-                default -> throw new IllegalArgumentException("opcode 0xfc " + sub);
+            d.next(c, end);
+            if (d.opcode == 0x12 || d.opcode == 0x13) {
+                throw new IllegalArgumentException("tail call");
             }
         }
     }
