@@ -66,17 +66,41 @@ public final class FunctionOutliner {
      * @param chunk        the largest run moved into one function
      * @param minimum      the smallest run worth a call
      * @param onlyLoops    whether only runs inside a loop move (see {@code Body#rewrite})
+     * @param hugeAbove    a function whose body is larger would be refused by the compiler (its JVM method would be
+     *                     over 64 KiB): runs anywhere in it move, up to {@code hugeChunk} bytes each, including runs
+     *                     with a {@code br_table} out of them or a {@code return} of values, and the pass is repeated
+     *                     on what is still larger (see {@link #outline(byte[], Limits)})
+     * @param hugeChunk    the largest run moved out of such a function
      */
-    record Limits(int outlineAbove, int chunk, int minimum, boolean onlyLoops) {
+    record Limits(int outlineAbove, int chunk, int minimum, boolean onlyLoops, int hugeAbove, int hugeChunk) {
         /** Version 2's limits: runs inside loops of functions over 3000 bytes. */
         static final Limits LOOPS = new Limits(3000, 1200, 150, true);
-        static final Limits DEFAULT = LOOPS;
+        /**
+         * Version 3: version 2's, and functions over 40,000 bytes of wasm are cut down. The compiler makes 1.24 to
+         * 1.35 bytes of bytecode of each byte of wasm in the 40 largest functions of go-sdk's memory server, whose
+         * smallest refused function has 50,799 bytes (66 KB of bytecode) and largest compiled one 45,763 (57,410
+         * bytes of bytecode); 40,000 bytes stays under the 65,535-byte method limit up to 1.64 bytes per byte.
+         */
+        static final Limits DEFAULT = new Limits(3000, 1200, 150, true, 40_000, 20_000);
 
         /** Limits under which runs move wherever they are. */
         Limits(int outlineAbove, int chunk, int minimum) {
             this(outlineAbove, chunk, minimum, false);
         }
+
+        /** Limits without the treatment of functions the compiler would refuse. */
+        Limits(int outlineAbove, int chunk, int minimum, boolean onlyLoops) {
+            this(outlineAbove, chunk, minimum, onlyLoops, Integer.MAX_VALUE, 0);
+        }
+
+        /** The limits of a later round, which only cuts down the functions still over {@code hugeAbove}. */
+        Limits hugeOnly() {
+            return new Limits(hugeAbove, chunk, minimum, onlyLoops, hugeAbove, hugeChunk);
+        }
     }
+
+    /** Rounds of the pass at most: a huge function loses up to {@code hugeChunk} bytes of each nest per round. */
+    private static final int MAX_ROUNDS = 10;
 
     private FunctionOutliner() {}
 
@@ -99,8 +123,24 @@ public final class FunctionOutliner {
     /** {@link #outline(byte[])} with the given limits, whatever the system property says. */
     static byte[] outline(byte[] wasm, Limits limits) {
         try {
-            byte[] out = new Run(wasm, limits).run();
-            return out != null ? out : wasm;
+            Run first = new Run(wasm, limits);
+            byte[] out = first.run();
+            if (out == null) {
+                return wasm;
+            }
+            // A huge function whose runs are nested (Go's: a loop around hundreds of nested blocks, entered through
+            // one br_table) loses its innermost nest per round; later rounds look at what is still over the limit.
+            boolean huge = first.huge;
+            for (int round = 2; huge && round <= MAX_ROUNDS; round++) {
+                Run next = new Run(out, limits.hugeOnly());
+                byte[] again = next.run();
+                if (again == null) {
+                    break;
+                }
+                out = again;
+                huge = next.huge;
+            }
+            return out;
         } catch (RuntimeException e) {
             LOG.debug("function outliner: module left as is: {}", e.toString());
             return wasm;
@@ -125,6 +165,8 @@ public final class FunctionOutliner {
         private final List<Integer> newFunctionTypes = new ArrayList<>();
         private final List<byte[]> newBodies = new ArrayList<>();
         private WasmBytes.Out code;
+        /** Whether a function over {@code hugeAbove} was outlined. */
+        boolean huge;
 
         Run(byte[] in, Limits limits) {
             this.in = in;
@@ -224,9 +266,11 @@ public final class FunctionOutliner {
                 if (bodyEnd > end) {
                     throw new IllegalArgumentException("function body past the code section");
                 }
+                boolean hugeBody = bodySize > limits.hugeAbove();
                 byte[] body = bodySize > limits.outlineAbove()
-                        ? new Body(this, c, bodyEnd, types.get(functionTypes.get(imported + i))).outline()
+                        ? new Body(this, c, bodyEnd, types.get(functionTypes.get(imported + i)), hugeBody).outline()
                         : null;
+                huge |= hugeBody && body != null;
                 if (body == null) {
                     bodies.u32(bodySize);
                     bodies.write(in, bodyStart, bodySize);
@@ -282,9 +326,10 @@ public final class FunctionOutliner {
 
     /**
      * What a region touches: locals as {@code index << 1 | written}, in index order; the labels (as seen where the
-     * call goes) its branches leave by, in order.
+     * call goes) its branches leave by, in order; those of them a {@code br_table} leaves by (only in huge
+     * functions), in order; whether it returns values (only in huge functions).
      */
-    private record Touched(int[] locals, int[] exits) {}
+    private record Touched(int[] locals, int[] exits, int[] tableExits, boolean returnsValues) {}
 
     /** One function body: walked once to choose runs, then copied with the runs replaced by calls. */
     private static final class Body {
@@ -293,6 +338,12 @@ public final class FunctionOutliner {
         private final int end;
         private final byte[] params;
         private final int functionResults;
+        private final byte[] results;
+        /** Over {@code hugeAbove}: see {@link Limits}. */
+        private final boolean huge;
+        private final int chunk;
+        /** Whether a run may contain a {@code return} of values (huge functions with numeric results). */
+        private final boolean returnsOut;
         private byte[] localTypes;
         private int codeStart;
 
@@ -305,12 +356,20 @@ public final class FunctionOutliner {
         private int[] seenList = new int[16];
         private final List<Region> regions = new ArrayList<>();
 
-        Body(Run run, WasmBytes.Cursor c, int end, Type type) {
+        Body(Run run, WasmBytes.Cursor c, int end, Type type, boolean huge) {
             this.run = run;
             this.c = c;
             this.end = end;
             this.params = type.params();
-            this.functionResults = type.results().length;
+            this.results = type.results();
+            this.functionResults = results.length;
+            this.huge = huge;
+            this.chunk = huge ? run.limits.hugeChunk() : run.limits.chunk();
+            boolean numeric = true;
+            for (byte t : results) {
+                numeric &= t != 0x70 && t != 0x6f;
+            }
+            this.returnsOut = huge && numeric;
             this.d = new WasmInstructions(run);
         }
 
@@ -423,7 +482,7 @@ public final class FunctionOutliner {
                             if (target < 0) {
                                 throw new IllegalArgumentException("branch to label " + t);
                             }
-                            if (d.opcode == 0x0e || frames.get(target).arity != 0) {
+                            if (!mayLeave(target)) {
                                 f.statementMinBad = Math.min(f.statementMinBad, target);
                                 f.bodyMinBad = Math.min(f.bodyMinBad, target);
                             }
@@ -448,6 +507,14 @@ public final class FunctionOutliner {
             }
         }
 
+        /** Whether a run may contain the last instruction, a branch to frame {@code target} (0 the function). */
+        private boolean mayLeave(int target) {
+            if (d.opcode == 0x0f) {
+                return functionResults == 0 || returnsOut;
+            }
+            return frames.get(target).arity == 0 && (d.opcode != 0x0e || huge);
+        }
+
         private static void pop(Frame f, int n) {
             if (f.dead) {
                 return;
@@ -465,11 +532,11 @@ public final class FunctionOutliner {
             f.statementStart = stop;
             boolean escapes = f.statementMinBad <= index;
             f.statementMinBad = Integer.MAX_VALUE;
-            if (start < 0 || escapes || stop - start > run.limits.chunk()) {
+            if (start < 0 || escapes || stop - start > chunk) {
                 closeRun(f);
                 return;
             }
-            if (f.runStart >= 0 && stop - f.runStart > run.limits.chunk()) {
+            if (f.runStart >= 0 && stop - f.runStart > chunk) {
                 closeRun(f);
             }
             if (f.runStart < 0) {
@@ -514,6 +581,7 @@ public final class FunctionOutliner {
             int exitLocal = localTypes.length; // the caller's new local for the exit code, when a region needs it
             boolean any = false;
             boolean exits = false;
+            boolean returnsValues = false;
             List<Region> pending = new ArrayList<>(regions);
             for (int i = 0; i < pending.size(); i++) {
                 Region r = pending.get(i);
@@ -536,7 +604,7 @@ public final class FunctionOutliner {
                 // in point: 7,700 bytes of bytecode of branches without a loop, called for every allocation and
                 // running a small part of itself each time; outlined, every call paid for pieces that returned up
                 // to 14 values (65 KB allocated per list_notes call instead of 24 KB).
-                if (r.end() - r.start() < run.limits.minimum() || run.limits.onlyLoops() && !r.inLoop()) {
+                if (r.end() - r.start() < run.limits.minimum() || run.limits.onlyLoops() && !huge && !r.inLoop()) {
                     continue;
                 }
                 code.write(c.in, copied, r.start() - copied);
@@ -544,6 +612,7 @@ public final class FunctionOutliner {
                 copied = r.end();
                 any = true;
                 exits |= touched.exits().length > 0;
+                returnsValues |= touched.returnsValues();
             }
             if (!any) {
                 return null;
@@ -552,11 +621,16 @@ public final class FunctionOutliner {
             c.pos = bodyStart;
             int groups = c.u32();
             WasmBytes.Out out = new WasmBytes.Out(code.size() + codeStart - bodyStart + 8);
-            out.u32(groups + (exits ? 1 : 0));
+            int returnLocals = returnsValues ? functionResults : 0;
+            out.u32(groups + (exits ? 1 : 0) + returnLocals);
             out.write(c.in, c.pos, codeStart - c.pos);
             if (exits) {
                 out.u32(1);
                 out.write(0x7f);
+            }
+            for (int i = 0; i < returnLocals; i++) { // exitLocal + 1 + i: the values a region returns
+                out.u32(1);
+                out.write(results[i]);
             }
             out.write(code);
             return out.toByteArray();
@@ -571,6 +645,8 @@ public final class FunctionOutliner {
             int count = 0;
             int nesting = 0;
             java.util.TreeSet<Integer> exits = new java.util.TreeSet<>();
+            java.util.TreeSet<Integer> tableExits = new java.util.TreeSet<>();
+            boolean returns = false;
             c.pos = r.start();
             while (c.pos < r.end()) {
                 decode();
@@ -592,11 +668,15 @@ public final class FunctionOutliner {
                     nesting--;
                 } else if (d.opcode == 0x0f) {
                     exits.add(r.frame());
+                    returns = true;
                 } else if (d.kind == WasmInstructions.BRANCH || d.kind == WasmInstructions.JUMP) {
                     for (int i = 0; i < d.targetCount(); i++) {
                         int label = d.target(i);
                         if (label >= nesting) {
                             exits.add(label - nesting);
+                            if (d.opcode == 0x0e) {
+                                tableExits.add(label - nesting);
+                            }
                         }
                     }
                 }
@@ -617,10 +697,15 @@ public final class FunctionOutliner {
                 touched[n] = i << 1 | (written ? 1 : 0);
                 seen[i] = 0;
             }
+            boolean returnsValues = returns && functionResults > 0;
+            if (returnsValues) {
+                results += functionResults;
+            }
             if (reference || slots > MAX_PARAM_SLOTS || results > MAX_RESULTS) {
                 return null;
             }
-            return new Touched(touched, exits.stream().mapToInt(Integer::intValue).toArray());
+            return new Touched(touched, exits.stream().mapToInt(Integer::intValue).toArray(),
+                    tableExits.stream().mapToInt(Integer::intValue).toArray(), returnsValues);
         }
 
         /**
@@ -631,6 +716,8 @@ public final class FunctionOutliner {
         private void replace(Region r, Touched t, int exitLocal, WasmBytes.Out out) {
             int[] touched = t.locals();
             boolean exits = t.exits().length > 0;
+            int[] pads = t.tableExits();
+            int returned = t.returnsValues() ? functionResults : 0;
             byte[] paramTypes = new byte[touched.length];
             int results = 0;
             for (int i = 0; i < touched.length; i++) {
@@ -639,8 +726,8 @@ public final class FunctionOutliner {
                 paramTypes[i] = localTypes[local];
                 results += touched[i] & 1;
             }
-            int code = touched.length; // the new function's exit-code local
-            byte[] resultTypes = new byte[results + (exits ? 1 : 0)];
+            int code = touched.length; // the new function's exit-code local; the returned values' locals follow
+            byte[] resultTypes = new byte[results + returned + (exits ? 1 : 0)];
             int[] written = new int[results];
             int w = 0;
             for (int local : touched) {
@@ -649,18 +736,29 @@ public final class FunctionOutliner {
                     resultTypes[w++] = localTypes[local >>> 1];
                 }
             }
+            System.arraycopy(this.results, 0, resultTypes, results, returned);
             if (exits) {
-                resultTypes[results] = 0x7f;
+                resultTypes[results + returned] = 0x7f;
             }
             WasmBytes.Out body = new WasmBytes.Out(r.end() - r.start() + 4 * touched.length + 16);
             if (exits) {
-                body.u32(1);
+                body.u32(1 + returned);
                 body.u32(1);
                 body.write(0x7f);
+                for (int i = 0; i < returned; i++) {
+                    body.u32(1);
+                    body.write(this.results[i]);
+                }
                 body.write(0x02); // block
                 body.write(0x40);
             } else {
                 body.u32(0); // no locals beyond the parameters
+            }
+            // A br_table out of the region goes to a block per label it leaves by (pad j, j labels below the block
+            // around the region), whose end stores that label's exit code.
+            for (int j = 0; j < pads.length; j++) {
+                body.write(0x02);
+                body.write(0x40);
             }
             int nesting = 0;
             c.pos = r.start();
@@ -680,15 +778,34 @@ public final class FunctionOutliner {
                 int exit = d.opcode == 0x0f ? r.frame()
                         : (d.opcode == 0x0c || d.opcode == 0x0d) && d.target(0) >= nesting ? d.target(0) - nesting
                         : -1;
-                if (exit < 0) {
+                if (d.opcode == 0x0e && pads.length > 0) {
+                    body.write(0x0e);
+                    body.u32(d.targetCount() - 1);
+                    for (int i = 0; i < d.targetCount(); i++) {
+                        int label = d.target(i);
+                        body.u32(label < nesting ? label : nesting + Arrays.binarySearch(pads, label - nesting));
+                    }
+                } else if (exit < 0) {
                     body.write(c.in, start, c.pos - start);
                 } else if (d.opcode == 0x0d) {
                     body.write(0x04); // if
                     body.write(0x40);
-                    exitWith(body, code, exit, nesting + 1);
+                    exitWith(body, code, exit, nesting + 1 + pads.length);
                     body.write(0x0b);
                 } else {
-                    exitWith(body, code, exit, nesting);
+                    for (int i = d.opcode == 0x0f ? returned - 1 : -1; i >= 0; i--) { // return: keep its values
+                        body.write(0x21);
+                        body.u32(code + 1 + i);
+                    }
+                    exitWith(body, code, exit, nesting + pads.length);
+                }
+            }
+            if (pads.length > 0) {
+                body.write(0x0c); // the region's own end: past the pads
+                body.u32(pads.length);
+                for (int j = 0; j < pads.length; j++) {
+                    body.write(0x0b);
+                    exitWith(body, code, pads[j], pads.length - 1 - j);
                 }
             }
             if (exits) {
@@ -697,6 +814,10 @@ public final class FunctionOutliner {
             for (int local : written) {
                 body.write(0x20);
                 body.u32(newIndex[local]);
+            }
+            for (int i = 0; i < returned; i++) {
+                body.write(0x20);
+                body.u32(code + 1 + i);
             }
             if (exits) {
                 body.write(0x20);
@@ -714,6 +835,10 @@ public final class FunctionOutliner {
                 out.write(0x21);
                 out.u32(exitLocal);
             }
+            for (int i = returned - 1; i >= 0; i--) {
+                out.write(0x21);
+                out.u32(exitLocal + 1 + i);
+            }
             for (int i = written.length - 1; i >= 0; i--) {
                 out.write(0x21);
                 out.u32(written[i]);
@@ -724,8 +849,19 @@ public final class FunctionOutliner {
                 out.write(0x41);
                 out.s64(label + 1);
                 out.write(0x46); // i32.eq
-                out.write(0x0d); // br_if
-                out.u32(label);
+                if (returned > 0 && label == r.frame()) { // a return of values in the region: the same here
+                    out.write(0x04);
+                    out.write(0x40);
+                    for (int i = 0; i < returned; i++) {
+                        out.write(0x20);
+                        out.u32(exitLocal + 1 + i);
+                    }
+                    out.write(0x0f);
+                    out.write(0x0b);
+                } else {
+                    out.write(0x0d); // br_if
+                    out.u32(label);
+                }
             }
         }
 
