@@ -32,6 +32,15 @@ import org.slf4j.LoggerFactory;
  * can leave by and takes the same {@code br_if}. A run with a {@code br_table} out of it, or with a branch out of it
  * that carries values, stays in place.
  *
+ * <p>Functions the compiler would refuse: a body over {@link Limits#hugeAbove} bytes (40,000 by default: its JVM
+ * method would be near or over the JVM's 64 KiB limit, and Endive would run it on the interpreter) loses runs anywhere,
+ * not only in loops, up to {@link Limits#hugeChunk} bytes each; such runs may also leave by a {@code br_table} (each
+ * label it leaves by gets a block in the new function whose end stores that label's exit code) and by a
+ * {@code return} of values (the new function returns them after the written locals, and the caller returns them when
+ * the exit code says so). Go's functions are a loop around hundreds of nested blocks entered through one
+ * {@code br_table}, so each statement is a whole nest; the pass is repeated (at most {@code MAX_ROUNDS} times) on the
+ * functions still over the limit, each round moving the innermost part of what is left.
+ *
  * <p>New functions and their types are appended after all existing ones, so every existing function and type index
  * (calls, exports, elements, the start function, the names section) keeps its meaning; nothing else changes. A
  * module this pass does not understand (SIMD, threads, exception handling, tail calls, GC types) is returned
@@ -49,7 +58,7 @@ public final class FunctionOutliner {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionOutliner.class);
 
     /** Changes whenever the pass's output for some input changes. */
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
     private static final boolean ENABLED = !"false".equals(System.getProperty("mcpwasm.outliner"));
 
     /** JVM parameter slots a new function may take (the JVM allows 255; i64 and f64 take two; Endive adds two). */
