@@ -60,8 +60,39 @@ class HugeFunctionsTest {
 
     /** Prints the answers with the outliner as this JVM's system property says (for the second JVM). */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("time")) {
+            time(Integer.parseInt(args[1]));
+            return;
+        }
         for (String a : answers()) {
             System.out.println("ANSWER " + a);
+        }
+    }
+
+    /** A by-hand timing (not a test): mean time of each tool call over {@code rounds} rounds after as many warm-up. */
+    private static void time(int rounds) {
+        try (McpRuntime runtime = McpRuntime.builder().compileCache(Path.of("target/test-compile-cache")).build();
+             McpServer server = runtime.load(MEMORY).start(HostPolicy.denyAll())) {
+            List<String> warm = new ArrayList<>();
+            call(warm, server, "create_entities", Map.of("entities", List.of(Map.of("name", "Ada", "entityType",
+                    "person", "observations", List.of("wrote the first program")))));
+            for (String tool : List.of("read_graph", "search_nodes", "open_nodes", "create_entities")) {
+                Map<String, Object> a = switch (tool) {
+                    case "search_nodes" -> Map.of("query", "program");
+                    case "open_nodes" -> Map.of("names", List.of("Ada"));
+                    case "create_entities" -> Map.of("entities", List.of(Map.of("name", "Ada", "entityType",
+                            "person", "observations", List.of("x"))));
+                    default -> Map.of();
+                };
+                for (int i = 0; i < rounds; i++) {
+                    server.call(tool, a);
+                }
+                long t0 = System.nanoTime();
+                for (int i = 0; i < rounds; i++) {
+                    server.call(tool, a);
+                }
+                System.out.printf("TIME %s %.1f us%n", tool, (System.nanoTime() - t0) / 1e3 / rounds);
+            }
         }
     }
 
