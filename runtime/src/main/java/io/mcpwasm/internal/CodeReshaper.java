@@ -65,10 +65,11 @@ public final class CodeReshaper {
     }
 
     /** How one module is rewritten. */
-    private static final class Run {
+    private static final class Run implements WasmInstructions.Signatures {
         private final byte[] in;
-        private final List<Integer> typeParams = new ArrayList<>();
+        private final List<Long> typeArities = new ArrayList<>(); // params << 32 | results
         private final List<Integer> functionTypes = new ArrayList<>();
+        private final WasmInstructions decoder = new WasmInstructions(this);
         private boolean changed;
 
         Run(byte[] in) {
@@ -111,8 +112,18 @@ public final class CodeReshaper {
                 for (int r = 0; r < results; r++) {
                     valueType(c);
                 }
-                typeParams.add(params);
+                typeArities.add((long) params << 32 | results);
             }
+        }
+
+        @Override
+        public long type(int index) {
+            return typeArities.get(index);
+        }
+
+        @Override
+        public int functionType(int index) {
+            return functionTypes.get(index);
         }
 
         private WasmBytes.Out code(WasmBytes.Cursor c, int end) {
@@ -127,8 +138,8 @@ public final class CodeReshaper {
                 int bodySize = c.u32();
                 int bodyStart = c.pos;
                 int bodyEnd = Math.addExact(bodyStart, bodySize);
-                int params = typeParams.get(functionTypes.get(imported + i));
-                WasmBytes.Out body = new Body(c, bodyEnd, params).rewrite();
+                int params = (int) (type(functionType(imported + i)) >>> 32);
+                WasmBytes.Out body = new Body(c, bodyEnd, params, decoder).rewrite();
                 if (body == null) {
                     code.u32(bodySize);
                     code.write(in, bodyStart, bodySize);
@@ -161,6 +172,7 @@ public final class CodeReshaper {
 
         private final WasmBytes.Cursor c;
         private final int end;
+        private final WasmInstructions d;
         private final WasmBytes.Out out;
         private final List<Integer> newLocals = new ArrayList<>();
         private int firstNewLocal;
@@ -179,9 +191,10 @@ public final class CodeReshaper {
         private int prevKind;
         private long prevValue;
 
-        Body(WasmBytes.Cursor c, int end, int params) {
+        Body(WasmBytes.Cursor c, int end, int params, WasmInstructions d) {
             this.c = c;
             this.end = end;
+            this.d = d;
             this.out = new WasmBytes.Out(end - c.pos + 64);
             this.firstNewLocal = params;
         }
@@ -219,7 +232,8 @@ public final class CodeReshaper {
 
         private void instruction() {
             int start = c.pos;
-            int op = c.u8();
+            d.next(c, end);
+            int op = d.opcode;
             int kind = OTHER;
             long value = 0;
             switch (op) {
@@ -233,41 +247,13 @@ public final class CodeReshaper {
                 }
                 case 0x20 -> {
                     kind = LOCAL_GET;
-                    value = c.u32();
+                    value = d.localIndex;
                 }
                 case 0x41, 0x42 -> {
                     kind = CONST;
-                    value = c.s64();
+                    value = d.value;
                 }
-                case 0x02, 0x03, 0x04, 0x0c, 0x0d, 0x10, 0x12, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x3f, 0x40,
-                     0xd0, 0xd2 -> c.skipLeb();
-                case 0x11, 0x13 -> {
-                    c.skipLeb();
-                    c.skipLeb();
-                }
-                case 0x0e -> {
-                    int targets = c.u32();
-                    for (int i = 0; i <= targets; i++) {
-                        c.skipLeb();
-                    }
-                }
-                case 0x1c -> {
-                    int types = c.u32();
-                    for (int i = 0; i < types; i++) {
-                        valueType(c);
-                    }
-                }
-                case 0x43 -> c.skip(4);
-                case 0x44 -> c.skip(8);
-                case 0xfc -> prefixed();
-                default -> {
-                    if (op >= 0x28 && op <= 0x3e) {
-                        memarg();
-                    } else if (!(op <= 0x01 || op == 0x05 || op == 0x0b || op == 0x0f || op == 0x1a || op == 0x1b
-                            || (op >= 0x45 && op <= 0xc4) || op == 0xd1)) {
-                        throw new IllegalArgumentException(String.format("opcode 0x%02x", op));
-                    }
-                }
+                default -> { }
             }
             out.write(c.in, start, c.pos - start);
             record(start, kind, op, value);
@@ -287,29 +273,6 @@ public final class CodeReshaper {
         private void forget() {
             prevKind = OTHER;
             lastKind = OTHER;
-        }
-
-        private void memarg() {
-            int align = c.u32();
-            if ((align & 0x40) != 0) {
-                c.skipLeb(); // memory index (multi-memory)
-            }
-            c.skipLeb();
-        }
-
-        private void prefixed() {
-            int sub = c.u32();
-            if (sub <= 7) {
-                return; // saturating truncations
-            }
-            switch (sub) {
-                case 8, 10, 12, 14 -> {
-                    c.skipLeb();
-                    c.skipLeb();
-                }
-                case 9, 11, 13, 15, 16, 17 -> c.skipLeb();
-                default -> throw new IllegalArgumentException("opcode 0xfc " + sub);
-            }
         }
 
         private void rotate(boolean left, boolean wide) {

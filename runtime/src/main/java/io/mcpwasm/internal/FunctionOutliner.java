@@ -32,6 +32,15 @@ import org.slf4j.LoggerFactory;
  * can leave by and takes the same {@code br_if}. A run with a {@code br_table} out of it, or with a branch out of it
  * that carries values, stays in place.
  *
+ * <p>Functions the compiler would refuse: a body over {@link Limits#hugeAbove} bytes (40,000 by default: its JVM
+ * method would be near or over the JVM's 64 KiB limit, and Endive would run it on the interpreter) loses runs anywhere,
+ * not only in loops, up to {@link Limits#hugeChunk} bytes each; such runs may also leave by a {@code br_table} (each
+ * label it leaves by gets a block in the new function whose end stores that label's exit code) and by a
+ * {@code return} of values (the new function returns them after the written locals, and the caller returns them when
+ * the exit code says so). Go's functions are a loop around hundreds of nested blocks entered through one
+ * {@code br_table}, so each statement is a whole nest; the pass is repeated (at most {@code MAX_ROUNDS} times) on the
+ * functions still over the limit, each round moving the innermost part of what is left.
+ *
  * <p>New functions and their types are appended after all existing ones, so every existing function and type index
  * (calls, exports, elements, the start function, the names section) keeps its meaning; nothing else changes. A
  * module this pass does not understand (SIMD, threads, exception handling, tail calls, GC types) is returned
@@ -49,7 +58,7 @@ public final class FunctionOutliner {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionOutliner.class);
 
     /** Changes whenever the pass's output for some input changes. */
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
     private static final boolean ENABLED = !"false".equals(System.getProperty("mcpwasm.outliner"));
 
     /** JVM parameter slots a new function may take (the JVM allows 255; i64 and f64 take two; Endive adds two). */
@@ -66,15 +75,41 @@ public final class FunctionOutliner {
      * @param chunk        the largest run moved into one function
      * @param minimum      the smallest run worth a call
      * @param onlyLoops    whether only runs inside a loop move (see {@code Body#rewrite})
+     * @param hugeAbove    a function whose body is larger would be refused by the compiler (its JVM method would be
+     *                     over 64 KiB): runs anywhere in it move, up to {@code hugeChunk} bytes each, including runs
+     *                     with a {@code br_table} out of them or a {@code return} of values, and the pass is repeated
+     *                     on what is still larger (see {@link #outline(byte[], Limits)})
+     * @param hugeChunk    the largest run moved out of such a function
      */
-    record Limits(int outlineAbove, int chunk, int minimum, boolean onlyLoops) {
-        static final Limits DEFAULT = new Limits(3000, 1200, 150, true);
+    record Limits(int outlineAbove, int chunk, int minimum, boolean onlyLoops, int hugeAbove, int hugeChunk) {
+        /** Version 2's limits: runs inside loops of functions over 3000 bytes. */
+        static final Limits LOOPS = new Limits(3000, 1200, 150, true);
+        /**
+         * Version 3: version 2's, and functions over 40,000 bytes of wasm are cut down. The compiler makes 1.24 to
+         * 1.35 bytes of bytecode of each byte of wasm in the 40 largest functions of go-sdk's memory server, whose
+         * smallest refused function has 50,799 bytes (66 KB of bytecode) and largest compiled one 45,763 (57,410
+         * bytes of bytecode); 40,000 bytes stays under the 65,535-byte method limit up to 1.64 bytes per byte.
+         */
+        static final Limits DEFAULT = new Limits(3000, 1200, 150, true, 40_000, 20_000);
 
         /** Limits under which runs move wherever they are. */
         Limits(int outlineAbove, int chunk, int minimum) {
             this(outlineAbove, chunk, minimum, false);
         }
+
+        /** Limits without the treatment of functions the compiler would refuse. */
+        Limits(int outlineAbove, int chunk, int minimum, boolean onlyLoops) {
+            this(outlineAbove, chunk, minimum, onlyLoops, Integer.MAX_VALUE, 0);
+        }
+
+        /** The limits of a later round, which only cuts down the functions still over {@code hugeAbove}. */
+        Limits hugeOnly() {
+            return new Limits(hugeAbove, chunk, minimum, onlyLoops, hugeAbove, hugeChunk);
+        }
     }
+
+    /** Rounds of the pass at most: a huge function loses up to {@code hugeChunk} bytes of each nest per round. */
+    private static final int MAX_ROUNDS = 10;
 
     private FunctionOutliner() {}
 
@@ -97,8 +132,24 @@ public final class FunctionOutliner {
     /** {@link #outline(byte[])} with the given limits, whatever the system property says. */
     static byte[] outline(byte[] wasm, Limits limits) {
         try {
-            byte[] out = new Run(wasm, limits).run();
-            return out != null ? out : wasm;
+            Run first = new Run(wasm, limits);
+            byte[] out = first.run();
+            if (out == null) {
+                return wasm;
+            }
+            // A huge function whose runs are nested (Go's: a loop around hundreds of nested blocks, entered through
+            // one br_table) loses its innermost nest per round; later rounds look at what is still over the limit.
+            boolean huge = first.huge;
+            for (int round = 2; huge && round <= MAX_ROUNDS; round++) {
+                Run next = new Run(out, limits.hugeOnly());
+                byte[] again = next.run();
+                if (again == null) {
+                    break;
+                }
+                out = again;
+                huge = next.huge;
+            }
+            return out;
         } catch (RuntimeException e) {
             LOG.debug("function outliner: module left as is: {}", e.toString());
             return wasm;
@@ -113,7 +164,7 @@ public final class FunctionOutliner {
     }
 
     /** How one module is rewritten. */
-    private static final class Run {
+    private static final class Run implements WasmInstructions.Signatures {
         private final byte[] in;
         private final Limits limits;
         private final List<Type> types = new ArrayList<>();
@@ -123,6 +174,8 @@ public final class FunctionOutliner {
         private final List<Integer> newFunctionTypes = new ArrayList<>();
         private final List<byte[]> newBodies = new ArrayList<>();
         private WasmBytes.Out code;
+        /** Whether a function over {@code hugeAbove} was outlined. */
+        boolean huge;
 
         Run(byte[] in, Limits limits) {
             this.in = in;
@@ -177,7 +230,7 @@ public final class FunctionOutliner {
             }
             byte[] t = new byte[count];
             for (int i = 0; i < count; i++) {
-                t[i] = (byte) valueType(c);
+                t[i] = (byte) WasmInstructions.valueType(c);
             }
             return t;
         }
@@ -222,9 +275,11 @@ public final class FunctionOutliner {
                 if (bodyEnd > end) {
                     throw new IllegalArgumentException("function body past the code section");
                 }
+                boolean hugeBody = bodySize > limits.hugeAbove();
                 byte[] body = bodySize > limits.outlineAbove()
-                        ? new Body(this, c, bodyEnd, types.get(functionTypes.get(imported + i))).outline()
+                        ? new Body(this, c, bodyEnd, types.get(functionTypes.get(imported + i)), hugeBody).outline()
                         : null;
+                huge |= hugeBody && body != null;
                 if (body == null) {
                     bodies.u32(bodySize);
                     bodies.write(in, bodyStart, bodySize);
@@ -260,40 +315,16 @@ public final class FunctionOutliner {
             return functionTypes.size() + newBodies.size() - 1;
         }
 
-        /** Params and results count of a block type; reads it. */
-        long blockType(WasmBytes.Cursor c) {
-            int b = c.in[c.pos] & 0xff;
-            if (b == 0x40) {
-                c.pos++;
-                return 0;
-            }
-            if ((b & 0xc0) == 0x40) { // a one-byte negative s33: a value type
-                valueType(c);
-                return 1;
-            }
-            long index = c.s64();
-            if (index < 0 || index >= types.size()) {
-                throw new IllegalArgumentException("block type " + index);
-            }
-            Type t = types.get((int) index);
+        @Override
+        public long type(int index) {
+            Type t = types.get(index);
             return ((long) t.params().length << 32) | t.results().length;
         }
 
-        Type functionType(int function) {
-            return types.get(functionTypes.get(function));
+        @Override
+        public int functionType(int function) {
+            return functionTypes.get(function);
         }
-
-        Type type(int index) {
-            return types.get(index);
-        }
-    }
-
-    private static int valueType(WasmBytes.Cursor c) {
-        int t = c.u8();
-        if (t != 0x7f && t != 0x7e && t != 0x7d && t != 0x7c && t != 0x70 && t != 0x6f) {
-            throw new IllegalArgumentException(String.format("value type 0x%02x", t));
-        }
-        return t;
     }
 
     /**
@@ -304,39 +335,29 @@ public final class FunctionOutliner {
 
     /**
      * What a region touches: locals as {@code index << 1 | written}, in index order; the labels (as seen where the
-     * call goes) its branches leave by, in order.
+     * call goes) its branches leave by, in order; those of them a {@code br_table} leaves by (only in huge
+     * functions), in order; whether it returns values (only in huge functions).
      */
-    private record Touched(int[] locals, int[] exits) {}
+    private record Touched(int[] locals, int[] exits, int[] tableExits, boolean returnsValues) {}
 
     /** One function body: walked once to choose runs, then copied with the runs replaced by calls. */
     private static final class Body {
-        // What the last decoded instruction is.
-        private static final int PLAIN = 0;
-        private static final int BLOCK = 1; // block, loop, if
-        private static final int ELSE = 2;
-        private static final int END = 3;
-        private static final int BRANCH = 4; // br_if: target(s) in targets, not ending reachability
-        private static final int JUMP = 5; // br, br_table, return, unreachable: the rest of the body is dead
-
         private final Run run;
         private final WasmBytes.Cursor c;
         private final int end;
         private final byte[] params;
         private final int functionResults;
+        private final byte[] results;
+        /** Over {@code hugeAbove}: see {@link Limits}. */
+        private final boolean huge;
+        private final int chunk;
+        /** Whether a run may contain a {@code return} of values (huge functions with numeric results). */
+        private final boolean returnsOut;
         private byte[] localTypes;
         private int codeStart;
 
-        // The decoder's output for the last instruction.
-        private int kind;
-        private int pops;
-        private int pushes;
-        private int blockParams;
-        private int blockResults;
-        private final List<Integer> targets = new ArrayList<>();
-        private int opcode;
-        private int localOp; // 0x20..0x22 when the instruction is a local access
-        private int localIndex;
-
+        /** The last instruction read. */
+        private final WasmInstructions d;
         private final List<Frame> frames = new ArrayList<>();
         // Scratch arrays indexed by local, made once per body: what a region does with each local, its new index.
         private byte[] seen; // 1 read, 3 written
@@ -344,12 +365,21 @@ public final class FunctionOutliner {
         private int[] seenList = new int[16];
         private final List<Region> regions = new ArrayList<>();
 
-        Body(Run run, WasmBytes.Cursor c, int end, Type type) {
+        Body(Run run, WasmBytes.Cursor c, int end, Type type, boolean huge) {
             this.run = run;
             this.c = c;
             this.end = end;
             this.params = type.params();
-            this.functionResults = type.results().length;
+            this.results = type.results();
+            this.functionResults = results.length;
+            this.huge = huge;
+            this.chunk = huge ? run.limits.hugeChunk() : run.limits.chunk();
+            boolean numeric = true;
+            for (byte t : results) {
+                numeric &= t != 0x70 && t != 0x6f;
+            }
+            this.returnsOut = huge && numeric;
+            this.d = new WasmInstructions(run);
         }
 
         /** One open block: its operand height and the statement and run being collected in its current body. */
@@ -390,7 +420,7 @@ public final class FunctionOutliner {
             int groupsStart = c.pos;
             for (int g = 0; g < groups; g++) {
                 total += c.u32();
-                valueType(c);
+                WasmInstructions.valueType(c);
                 if (total > MAX_LOCALS) {
                     return null;
                 }
@@ -400,7 +430,7 @@ public final class FunctionOutliner {
             int next = params.length;
             for (int g = 0; g < groups; g++) {
                 int n = c.u32();
-                byte t = (byte) valueType(c);
+                byte t = (byte) WasmInstructions.valueType(c);
                 Arrays.fill(localTypes, next, next + n, t);
                 next += n;
             }
@@ -422,14 +452,14 @@ public final class FunctionOutliner {
                 decode();
                 Frame f = frames.get(frames.size() - 1);
                 int depth = frames.size() - 1;
-                switch (kind) {
-                    case BLOCK -> {
-                        pop(f, pops + blockParams);
-                        frames.add(new Frame(depth + 1, blockParams, blockResults, opcode == 0x03,
-                                opcode == 0x03 || f.inLoop, c.pos));
+                switch (d.kind) {
+                    case WasmInstructions.BLOCK -> {
+                        pop(f, d.pops + d.blockParams);
+                        frames.add(new Frame(depth + 1, d.blockParams, d.blockResults, d.opcode == 0x03,
+                                d.opcode == 0x03 || f.inLoop, c.pos));
                         continue;
                     }
-                    case ELSE -> {
+                    case WasmInstructions.ELSE -> {
                         closeRun(f);
                         f.height = f.params;
                         f.dead = false;
@@ -437,7 +467,7 @@ public final class FunctionOutliner {
                         f.statementMinBad = Integer.MAX_VALUE;
                         continue;
                     }
-                    case END -> {
+                    case WasmInstructions.END -> {
                         closeRun(f);
                         frames.remove(depth);
                         if (depth == 0) {
@@ -452,28 +482,31 @@ public final class FunctionOutliner {
                         parent.bodyMinBad = Math.min(parent.bodyMinBad, f.bodyMinBad);
                         parent.height += f.results;
                     }
-                    case BRANCH, JUMP -> {
-                        for (int t : targets) {
+                    case WasmInstructions.BRANCH, WasmInstructions.JUMP -> {
+                        // return's target is the function's own label: frame 0
+                        int count = d.opcode == 0x0f ? 1 : d.targetCount();
+                        for (int i = 0; i < count; i++) {
+                            int t = d.opcode == 0x0f ? depth : d.target(i);
                             int target = depth - t;
                             if (target < 0) {
                                 throw new IllegalArgumentException("branch to label " + t);
                             }
-                            if (opcode == 0x0e || frames.get(target).arity != 0) {
+                            if (!mayLeave(target)) {
                                 f.statementMinBad = Math.min(f.statementMinBad, target);
                                 f.bodyMinBad = Math.min(f.bodyMinBad, target);
                             }
                         }
-                        if (kind == JUMP) {
+                        if (d.kind == WasmInstructions.JUMP) {
                             f.dead = true;
                             closeRun(f);
                             continue;
                         }
-                        pop(f, pops);
-                        f.height += pushes;
+                        pop(f, d.pops);
+                        f.height += d.pushes;
                     }
                     default -> {
-                        pop(f, pops);
-                        f.height += pushes;
+                        pop(f, d.pops);
+                        f.height += d.pushes;
                     }
                 }
                 Frame g = frames.get(frames.size() - 1);
@@ -481,6 +514,14 @@ public final class FunctionOutliner {
                     statementEnds(g, frames.size() - 1);
                 }
             }
+        }
+
+        /** Whether a run may contain the last instruction, a branch to frame {@code target} (0 the function). */
+        private boolean mayLeave(int target) {
+            if (d.opcode == 0x0f) {
+                return functionResults == 0 || returnsOut;
+            }
+            return frames.get(target).arity == 0 && (d.opcode != 0x0e || huge);
         }
 
         private static void pop(Frame f, int n) {
@@ -500,11 +541,11 @@ public final class FunctionOutliner {
             f.statementStart = stop;
             boolean escapes = f.statementMinBad <= index;
             f.statementMinBad = Integer.MAX_VALUE;
-            if (start < 0 || escapes || stop - start > run.limits.chunk()) {
+            if (start < 0 || escapes || stop - start > chunk) {
                 closeRun(f);
                 return;
             }
-            if (f.runStart >= 0 && stop - f.runStart > run.limits.chunk()) {
+            if (f.runStart >= 0 && stop - f.runStart > chunk) {
                 closeRun(f);
             }
             if (f.runStart < 0) {
@@ -549,6 +590,7 @@ public final class FunctionOutliner {
             int exitLocal = localTypes.length; // the caller's new local for the exit code, when a region needs it
             boolean any = false;
             boolean exits = false;
+            boolean returnsValues = false;
             List<Region> pending = new ArrayList<>(regions);
             for (int i = 0; i < pending.size(); i++) {
                 Region r = pending.get(i);
@@ -571,7 +613,7 @@ public final class FunctionOutliner {
                 // in point: 7,700 bytes of bytecode of branches without a loop, called for every allocation and
                 // running a small part of itself each time; outlined, every call paid for pieces that returned up
                 // to 14 values (65 KB allocated per list_notes call instead of 24 KB).
-                if (r.end() - r.start() < run.limits.minimum() || run.limits.onlyLoops() && !r.inLoop()) {
+                if (r.end() - r.start() < run.limits.minimum() || run.limits.onlyLoops() && !huge && !r.inLoop()) {
                     continue;
                 }
                 code.write(c.in, copied, r.start() - copied);
@@ -579,6 +621,7 @@ public final class FunctionOutliner {
                 copied = r.end();
                 any = true;
                 exits |= touched.exits().length > 0;
+                returnsValues |= touched.returnsValues();
             }
             if (!any) {
                 return null;
@@ -587,11 +630,16 @@ public final class FunctionOutliner {
             c.pos = bodyStart;
             int groups = c.u32();
             WasmBytes.Out out = new WasmBytes.Out(code.size() + codeStart - bodyStart + 8);
-            out.u32(groups + (exits ? 1 : 0));
+            int returnLocals = returnsValues ? functionResults : 0;
+            out.u32(groups + (exits ? 1 : 0) + returnLocals);
             out.write(c.in, c.pos, codeStart - c.pos);
             if (exits) {
                 out.u32(1);
                 out.write(0x7f);
+            }
+            for (int i = 0; i < returnLocals; i++) { // exitLocal + 1 + i: the values a region returns
+                out.u32(1);
+                out.write(results[i]);
             }
             out.write(code);
             return out.toByteArray();
@@ -606,30 +654,38 @@ public final class FunctionOutliner {
             int count = 0;
             int nesting = 0;
             java.util.TreeSet<Integer> exits = new java.util.TreeSet<>();
+            java.util.TreeSet<Integer> tableExits = new java.util.TreeSet<>();
+            boolean returns = false;
             c.pos = r.start();
             while (c.pos < r.end()) {
                 decode();
-                if (localOp != 0) {
-                    if (localIndex < 0 || localIndex >= localTypes.length) {
-                        throw new IllegalArgumentException("local " + localIndex);
+                if (d.isLocalAccess()) {
+                    int local = d.localIndex;
+                    if (local < 0 || local >= localTypes.length) {
+                        throw new IllegalArgumentException("local " + local);
                     }
-                    if (seen[localIndex] == 0) {
+                    if (seen[local] == 0) {
                         if (count == seenList.length) {
                             seenList = Arrays.copyOf(seenList, count * 2);
                         }
-                        seenList[count++] = localIndex;
+                        seenList[count++] = local;
                     }
-                    seen[localIndex] |= (byte) (localOp == 0x20 ? 1 : 3);
-                } else if (kind == BLOCK) {
+                    seen[local] |= (byte) (d.opcode == 0x20 ? 1 : 3);
+                } else if (d.kind == WasmInstructions.BLOCK) {
                     nesting++;
-                } else if (kind == END) {
+                } else if (d.kind == WasmInstructions.END) {
                     nesting--;
-                } else if (opcode == 0x0f) {
+                } else if (d.opcode == 0x0f) {
                     exits.add(r.frame());
-                } else if (kind == BRANCH || kind == JUMP) {
-                    for (int label : targets) {
+                    returns = true;
+                } else if (d.kind == WasmInstructions.BRANCH || d.kind == WasmInstructions.JUMP) {
+                    for (int i = 0; i < d.targetCount(); i++) {
+                        int label = d.target(i);
                         if (label >= nesting) {
                             exits.add(label - nesting);
+                            if (d.opcode == 0x0e) {
+                                tableExits.add(label - nesting);
+                            }
                         }
                     }
                 }
@@ -650,10 +706,15 @@ public final class FunctionOutliner {
                 touched[n] = i << 1 | (written ? 1 : 0);
                 seen[i] = 0;
             }
+            boolean returnsValues = returns && functionResults > 0;
+            if (returnsValues) {
+                results += functionResults;
+            }
             if (reference || slots > MAX_PARAM_SLOTS || results > MAX_RESULTS) {
                 return null;
             }
-            return new Touched(touched, exits.stream().mapToInt(Integer::intValue).toArray());
+            return new Touched(touched, exits.stream().mapToInt(Integer::intValue).toArray(),
+                    tableExits.stream().mapToInt(Integer::intValue).toArray(), returnsValues);
         }
 
         /**
@@ -664,6 +725,8 @@ public final class FunctionOutliner {
         private void replace(Region r, Touched t, int exitLocal, WasmBytes.Out out) {
             int[] touched = t.locals();
             boolean exits = t.exits().length > 0;
+            int[] pads = t.tableExits();
+            int returned = t.returnsValues() ? functionResults : 0;
             byte[] paramTypes = new byte[touched.length];
             int results = 0;
             for (int i = 0; i < touched.length; i++) {
@@ -672,8 +735,8 @@ public final class FunctionOutliner {
                 paramTypes[i] = localTypes[local];
                 results += touched[i] & 1;
             }
-            int code = touched.length; // the new function's exit-code local
-            byte[] resultTypes = new byte[results + (exits ? 1 : 0)];
+            int code = touched.length; // the new function's exit-code local; the returned values' locals follow
+            byte[] resultTypes = new byte[results + returned + (exits ? 1 : 0)];
             int[] written = new int[results];
             int w = 0;
             for (int local : touched) {
@@ -682,46 +745,76 @@ public final class FunctionOutliner {
                     resultTypes[w++] = localTypes[local >>> 1];
                 }
             }
+            System.arraycopy(this.results, 0, resultTypes, results, returned);
             if (exits) {
-                resultTypes[results] = 0x7f;
+                resultTypes[results + returned] = 0x7f;
             }
             WasmBytes.Out body = new WasmBytes.Out(r.end() - r.start() + 4 * touched.length + 16);
             if (exits) {
-                body.u32(1);
+                body.u32(1 + returned);
                 body.u32(1);
                 body.write(0x7f);
+                for (int i = 0; i < returned; i++) {
+                    body.u32(1);
+                    body.write(this.results[i]);
+                }
                 body.write(0x02); // block
                 body.write(0x40);
             } else {
                 body.u32(0); // no locals beyond the parameters
+            }
+            // A br_table out of the region goes to a block per label it leaves by (pad j, j labels below the block
+            // around the region), whose end stores that label's exit code.
+            for (int j = 0; j < pads.length; j++) {
+                body.write(0x02);
+                body.write(0x40);
             }
             int nesting = 0;
             c.pos = r.start();
             while (c.pos < r.end()) {
                 int start = c.pos;
                 decode();
-                if (localOp != 0) {
-                    body.write(localOp);
-                    body.u32(newIndex[localIndex]);
+                if (d.isLocalAccess()) {
+                    body.write(d.opcode);
+                    body.u32(newIndex[d.localIndex]);
                     continue;
                 }
-                if (kind == BLOCK) {
+                if (d.kind == WasmInstructions.BLOCK) {
                     nesting++;
-                } else if (kind == END) {
+                } else if (d.kind == WasmInstructions.END) {
                     nesting--;
                 }
-                int exit = opcode == 0x0f ? r.frame()
-                        : (opcode == 0x0c || opcode == 0x0d) && targets.get(0) >= nesting ? targets.get(0) - nesting
+                int exit = d.opcode == 0x0f ? r.frame()
+                        : (d.opcode == 0x0c || d.opcode == 0x0d) && d.target(0) >= nesting ? d.target(0) - nesting
                         : -1;
-                if (exit < 0) {
+                if (d.opcode == 0x0e && pads.length > 0) {
+                    body.write(0x0e);
+                    body.u32(d.targetCount() - 1);
+                    for (int i = 0; i < d.targetCount(); i++) {
+                        int label = d.target(i);
+                        body.u32(label < nesting ? label : nesting + Arrays.binarySearch(pads, label - nesting));
+                    }
+                } else if (exit < 0) {
                     body.write(c.in, start, c.pos - start);
-                } else if (opcode == 0x0d) {
+                } else if (d.opcode == 0x0d) {
                     body.write(0x04); // if
                     body.write(0x40);
-                    exitWith(body, code, exit, nesting + 1);
+                    exitWith(body, code, exit, nesting + 1 + pads.length);
                     body.write(0x0b);
                 } else {
-                    exitWith(body, code, exit, nesting);
+                    for (int i = d.opcode == 0x0f ? returned - 1 : -1; i >= 0; i--) { // return: keep its values
+                        body.write(0x21);
+                        body.u32(code + 1 + i);
+                    }
+                    exitWith(body, code, exit, nesting + pads.length);
+                }
+            }
+            if (pads.length > 0) {
+                body.write(0x0c); // the region's own end: past the pads
+                body.u32(pads.length);
+                for (int j = 0; j < pads.length; j++) {
+                    body.write(0x0b);
+                    exitWith(body, code, pads[j], pads.length - 1 - j);
                 }
             }
             if (exits) {
@@ -730,6 +823,10 @@ public final class FunctionOutliner {
             for (int local : written) {
                 body.write(0x20);
                 body.u32(newIndex[local]);
+            }
+            for (int i = 0; i < returned; i++) {
+                body.write(0x20);
+                body.u32(code + 1 + i);
             }
             if (exits) {
                 body.write(0x20);
@@ -747,6 +844,10 @@ public final class FunctionOutliner {
                 out.write(0x21);
                 out.u32(exitLocal);
             }
+            for (int i = returned - 1; i >= 0; i--) {
+                out.write(0x21);
+                out.u32(exitLocal + 1 + i);
+            }
             for (int i = written.length - 1; i >= 0; i--) {
                 out.write(0x21);
                 out.u32(written[i]);
@@ -757,8 +858,19 @@ public final class FunctionOutliner {
                 out.write(0x41);
                 out.s64(label + 1);
                 out.write(0x46); // i32.eq
-                out.write(0x0d); // br_if
-                out.u32(label);
+                if (returned > 0 && label == r.frame()) { // a return of values in the region: the same here
+                    out.write(0x04);
+                    out.write(0x40);
+                    for (int i = 0; i < returned; i++) {
+                        out.write(0x20);
+                        out.u32(exitLocal + 1 + i);
+                    }
+                    out.write(0x0f);
+                    out.write(0x0b);
+                } else {
+                    out.write(0x0d); // br_if
+                    out.u32(label);
+                }
             }
         }
 
@@ -772,191 +884,11 @@ public final class FunctionOutliner {
             body.u32(depth);
         }
 
-        /** Decodes one instruction at {@code c.pos}: its kind, stack effect, branch targets and local access. */
+        /** Decodes the instruction at {@code c.pos} into {@link #d}; tail calls are not understood. */
         private void decode() {
-            kind = PLAIN;
-            pops = 0;
-            pushes = 0;
-            localOp = 0;
-            targets.clear();
-            int op = c.u8();
-            opcode = op;
-            switch (op) {
-                case 0x00 -> kind = JUMP; // unreachable
-                case 0x01 -> { } // nop
-                case 0x02, 0x03, 0x04 -> {
-                    long bt = run.blockType(c);
-                    kind = BLOCK;
-                    blockParams = (int) (bt >>> 32);
-                    blockResults = (int) bt;
-                    pops = op == 0x04 ? 1 : 0;
-                }
-                case 0x05 -> kind = ELSE;
-                case 0x0b -> kind = END;
-                case 0x0c -> {
-                    kind = JUMP;
-                    targets.add(c.u32());
-                }
-                case 0x0d -> {
-                    kind = BRANCH;
-                    targets.add(c.u32());
-                    pops = 1;
-                    pushes = 0; // the carried values stay on the stack: pop one (the condition), no net change
-                }
-                case 0x0e -> {
-                    kind = JUMP;
-                    int n = c.u32();
-                    if (n > end - c.pos) {
-                        throw new IllegalArgumentException("br_table size");
-                    }
-                    for (int i = 0; i <= n; i++) {
-                        targets.add(c.u32());
-                    }
-                }
-                case 0x0f -> {
-                    kind = JUMP;
-                    targets.add(frames.size() - 1); // the function's own label
-                }
-                case 0x10 -> {
-                    Type t = run.functionType(c.u32());
-                    pops = t.params().length;
-                    pushes = t.results().length;
-                }
-                case 0x11 -> {
-                    Type t = run.type(c.u32());
-                    c.skipLeb(); // table
-                    pops = t.params().length + 1;
-                    pushes = t.results().length;
-                }
-                case 0x1a -> pops = 1; // drop
-                case 0x1b -> {
-                    pops = 3;
-                    pushes = 1;
-                }
-                case 0x1c -> {
-                    int n = c.u32();
-                    for (int i = 0; i < n; i++) {
-                        valueType(c);
-                    }
-                    pops = 3;
-                    pushes = 1;
-                }
-                case 0x20, 0x21, 0x22 -> {
-                    localOp = op;
-                    localIndex = c.u32();
-                    pops = op == 0x20 ? 0 : 1;
-                    pushes = op == 0x21 ? 0 : 1;
-                }
-                case 0x23 -> {
-                    c.skipLeb();
-                    pushes = 1;
-                }
-                case 0x24 -> {
-                    c.skipLeb();
-                    pops = 1;
-                }
-                case 0x25 -> { // table.get
-                    c.skipLeb();
-                    pops = 1;
-                    pushes = 1;
-                }
-                case 0x26 -> { // table.set
-                    c.skipLeb();
-                    pops = 2;
-                }
-                case 0x3f -> {
-                    c.skipLeb();
-                    pushes = 1;
-                }
-                case 0x40 -> {
-                    c.skipLeb();
-                    pops = 1;
-                    pushes = 1;
-                }
-                case 0x41, 0x42 -> {
-                    c.skipLeb();
-                    pushes = 1;
-                }
-                case 0x43 -> {
-                    c.skip(4);
-                    pushes = 1;
-                }
-                case 0x44 -> {
-                    c.skip(8);
-                    pushes = 1;
-                }
-                case 0xd0 -> { // ref.null
-                    c.u8();
-                    pushes = 1;
-                }
-                case 0xd1 -> { // ref.is_null
-                    pops = 1;
-                    pushes = 1;
-                }
-                case 0xd2 -> { // ref.func
-                    c.skipLeb();
-                    pushes = 1;
-                }
-                case 0xfc -> prefixed();
-                default -> numeric(op);
-            }
-        }
-
-        private void numeric(int op) {
-            if (op >= 0x28 && op <= 0x3e) {
-                int align = c.u32();
-                if ((align & 0x40) != 0) {
-                    c.skipLeb(); // memory index (multi-memory)
-                }
-                c.skipLeb();
-                pops = op <= 0x35 ? 1 : 2;
-                pushes = op <= 0x35 ? 1 : 0;
-                return;
-            }
-            boolean unary = op == 0x45 || op == 0x50 || (op >= 0x67 && op <= 0x69) || (op >= 0x79 && op <= 0x7b)
-                    || (op >= 0x8b && op <= 0x91) || (op >= 0x99 && op <= 0x9f) || (op >= 0xa7 && op <= 0xc4);
-            boolean binary = (op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x66) || (op >= 0x6a && op <= 0x78)
-                    || (op >= 0x7c && op <= 0x8a) || (op >= 0x92 && op <= 0x98) || (op >= 0xa0 && op <= 0xa6);
-            if (!unary && !binary) {
-                throw new IllegalArgumentException(String.format("opcode 0x%02x", op));
-            }
-            pops = unary ? 1 : 2;
-            pushes = 1;
-        }
-
-        private void prefixed() {
-            int sub = c.u32();
-            if (sub <= 7) { // saturating truncations
-                pops = 1;
-                pushes = 1;
-                return;
-            }
-            switch (sub) {
-                case 8 -> { // memory.init
-                    c.skipLeb();
-                    c.skipLeb();
-                    pops = 3;
-                }
-                case 9, 13 -> c.skipLeb(); // data.drop, elem.drop
-                case 10, 12, 14 -> { // memory.copy, table.init, table.copy
-                    c.skipLeb();
-                    c.skipLeb();
-                    pops = 3;
-                }
-                case 11, 17 -> { // memory.fill, table.fill
-                    c.skipLeb();
-                    pops = 3;
-                }
-                case 15 -> { // table.grow
-                    c.skipLeb();
-                    pops = 2;
-                    pushes = 1;
-                }
-                case 16 -> { // table.size
-                    c.skipLeb();
-                    pushes = 1;
-                }
-                default -> throw new IllegalArgumentException("opcode 0xfc " + sub);
+            d.next(c, end);
+            if (d.opcode == 0x12 || d.opcode == 0x13) {
+                throw new IllegalArgumentException("tail call");
             }
         }
     }

@@ -150,6 +150,64 @@ class FunctionOutlinerTest {
         Parser.parse(over); // validates
     }
 
+    /**
+     * A function shaped like Go's: a loop around nested blocks entered through one br_table on a "program counter"
+     * local, each block's code after its end a few statements that jump back to the loop with a new counter, leave
+     * by a br_if, or return a value. Runs of one block body are each a part of one segment, so the nests stay unless
+     * the function is treated as huge.
+     */
+    private static String dispatch(int segments) {
+        StringBuilder code = new StringBuilder("(module (func (export \"g\") (param $pc i32) (param $x i32) (result i32)"
+                + " (local $acc i32) (local $n i32) (local $w i64)\n (block $out (loop $top\n");
+        for (int i = segments - 1; i >= 0; i--) {
+            code.append("(block $b").append(i).append(' ');
+        }
+        code.append("(br_table");
+        for (int i = 0; i < segments; i++) {
+            code.append(" $b").append(i);
+        }
+        code.append(" $out (local.get $pc)))\n");
+        for (int i = 0; i < segments; i++) {
+            code.append("""
+                    (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                    (if (i32.gt_u (local.get $n) (i32.const 40)) (then (return (i32.add (local.get $acc) (i32.const %1$d)))))
+                    (local.set $acc (i32.xor (i32.mul (local.get $acc) (i32.const 31)) (i32.add (local.get $x) (i32.const %1$d))))
+                    (local.set $w (i64.add (local.get $w) (i64.extend_i32_u (local.get $acc))))
+                    (br_if $out (i32.eq (i32.and (local.get $acc) (i32.const 127)) (i32.const %1$d)))
+                    (local.set $pc (i32.rem_u (i32.add (local.get $acc) (i32.const %1$d)) (i32.const %2$d)))
+                    (br $top))
+                    """.formatted(i, segments + 1));
+        }
+        code.append(") (i32.add (local.get $acc) (i32.wrap_i64 (local.get $w)))))"); // the last segment ends the loop
+        return code.toString();
+    }
+
+    @Test
+    void aHugeGoShapedFunctionIsCutDownAndComputesTheSame() {
+        byte[] original = Wat2Wasm.parse(dispatch(24));
+        int size = largestBody(original);
+        FunctionOutliner.Limits loops = new FunctionOutliner.Limits(100, 60, 8, true);
+        int loopsLargest = largestBody(FunctionOutliner.outline(original, loops));
+        assertTrue(loopsLargest > size / 2, "the nests stay without the treatment of huge functions: " + loopsLargest);
+        FunctionOutliner.Limits huge = new FunctionOutliner.Limits(100, 60, 8, true, size / 3, size / 5);
+        byte[] outlined = FunctionOutliner.outline(original, huge);
+        assertNotSame(original, outlined);
+        Parser.parse(outlined); // validates
+        assertTrue(largestBody(outlined) <= size / 3, "every function is under the limit: " + largestBody(outlined));
+        assertTrue(functions(outlined) >= functions(original) + 2, "more than one round");
+        Instance before = compiled(original);
+        Instance after = compiled(outlined);
+        java.util.Set<Long> results = new java.util.HashSet<>();
+        for (long pc = 0; pc <= 25; pc++) {
+            for (long x = 0; x < 40; x++) {
+                long was = before.export("g").apply(pc, x * 7919)[0];
+                assertEquals(was, after.export("g").apply(pc, x * 7919)[0], "g " + pc + " " + x);
+                results.add(was);
+            }
+        }
+        assertTrue(results.size() > 500, "the inputs reach different results: " + results.size());
+    }
+
     /** The size of the largest function body of a module. */
     private static int largestBody(byte[] wasm) {
         int[] largest = {0};
