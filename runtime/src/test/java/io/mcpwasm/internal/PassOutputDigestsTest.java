@@ -27,25 +27,25 @@ class PassOutputDigestsTest {
 
     @Test
     void everySampleIsRewrittenToTheRecordedBytes() throws IOException {
-        List<Entry> recorded = recorded();
-        int compared = 0;
+        List<String> rebuilt = new ArrayList<>();
         int outlinedSamples = 0;
-        for (Entry e : recorded) {
+        for (Entry e : recorded()) {
             Path wasm = SAMPLES.resolve(e.sample());
             assertTrue(Files.isRegularFile(wasm), e.sample());
             byte[] original = Files.readAllBytes(wasm);
-            if (!sha256(original).equals(e.original())) {
-                continue;
-            }
             byte[] reshaped = CodeReshaper.reshape(original);
             byte[] outlined = FunctionOutliner.outline(reshaped, FunctionOutliner.Limits.LOOPS);
+            if (!sha256(original).equals(e.original())) {
+                // A sample rebuilt on purpose: its new line, to be reviewed and recorded.
+                rebuilt.add(String.join(" ", e.sample(), sha256(original), sha256(reshaped), sha256(outlined)));
+                continue;
+            }
             assertEquals(e.reshaped(), sha256(reshaped), e.sample() + ": the reshaper's output");
             assertEquals(e.outlined(), sha256(outlined), e.sample() + ": the outliner's output");
-            compared++;
             outlinedSamples += outlined != reshaped ? 1 : 0;
         }
-        // At least most samples are still the recorded ones, and the pass changed some of them.
-        assertTrue(compared >= recorded.size() / 2, compared + " of " + recorded.size() + " samples compared");
+        assertTrue(rebuilt.isEmpty(), "samples changed since pass-digests.txt was recorded; if they were rebuilt on "
+                + "purpose, record these lines (made by the passes as they are now):\n" + String.join("\n", rebuilt));
         assertTrue(outlinedSamples > 0, "no sample was outlined");
     }
 
