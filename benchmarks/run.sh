@@ -14,7 +14,7 @@
 # The peer comparison (issue 15) builds the wazero driver (benchmarks/peers/wazero, Go module proxy) and installs the
 # wasmtime binding (PyPI) when missing, then runs each sample in a fresh JVM against wazero, wasmtime and the native
 # build in interleaved rounds (PeerCompare, fed the Java client's own lines by PeerLines) into peers-<sample>.json and
-# peers.md.
+# peers.md. PEERS_GO_WARM=<seconds> sets the Go warm-up of a quick peers run (default 60).
 set -euo pipefail
 mode="${1:-quick}"
 case "$mode" in quick|full|peers) ;; *) echo "usage: $0 [quick|full|peers]" >&2; exit 2 ;; esac
@@ -58,7 +58,7 @@ peers() {
   python3 -c 'import wasmtime' 2>/dev/null || python3 -m pip install --quiet 'wasmtime==50.0.1'
   "$JAVA" -cp "$cp" -Dmcpwasm.root="$root" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     io.mcpwasm.bench.PeerLines "$work/lines"
-  local rounds=2 seconds=2 warm=20 goWarm=60
+  local rounds=2 seconds=2 warm=20 goWarm=${PEERS_GO_WARM:-60}
   [ "$mode" = full ] && { rounds=5; seconds=5; warm=60; goWarm=240; }
   for s in zig-tools rust-notes go-workspace; do
     step "peers: $s (rounds of mcpwasm, wazero, wasmtime, native)"
