@@ -33,9 +33,10 @@ started=$(date +%s)
 step() { echo; echo "=== $* ($(( $(date +%s) - started )) s)"; }
 
 step "build (mvn package, no tests; includes the build-time AOT of the samples)"
-mvn -B -q -o -pl benchmarks -am package -DskipTests || mvn -B -q -pl benchmarks -am package -DskipTests
-mvn -B -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$root/$work/deps.txt" >/dev/null \
-  || mvn -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$root/$work/deps.txt" >/dev/null
+# The class path is written in the same reactor run (every module writes it; benchmarks, built last, wins): on its
+# own, -pl benchmarks would look for the project's modules in the local repository, where a clean machine has none.
+build=(-B -q -pl benchmarks -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$root/$work/deps.txt")
+mvn -o "${build[@]}" || mvn "${build[@]}"
 # The project's own modules from this tree (not from ~/.m2), copied so that a rebuild of the tree during the run
 # cannot change or remove classes under the benchmarks' feet.
 for m in benchmarks runtime wasi-capabilities; do cp -r "$m/target/classes" "$work/$m-classes"; done
