@@ -29,20 +29,23 @@ fi
 
 # Rust: any cargo/rustc >= 1.88 (rmcp's rust-version); the crate's .cargo/config.toml defaults to wasm32-wasip1,
 # so the host target is named; the wasm build's RUSTFLAGS are wasm-only and not used.
-# The sample's stdio transport asks WASI poll_oneoff whether stdin is readable before it reads, so that the
-# single-threaded tokio runtime can run the tool handler and write its answer while no input is queued; its
-# non-wasi fallback (meant for unit tests) always answers "ready", so a native build blocks in read() with the
-# answer unwritten and cannot serve one request at a time. The native build therefore compiles a copy of the
-# sources in which only that fallback is replaced by the POSIX equivalent, poll(2) on fd 0
-# (benchmarks/native/rust-stdin-poll.rs, spliced in by rust-patch.py); samples/ is not modified.
+# The sample's stdio transport (the Rust guest kit's) asks WASI poll_oneoff whether stdin is readable before it reads,
+# so that the single-threaded tokio runtime can run the tool handler and write its answer while no input is queued;
+# the kit's non-wasi fallback (meant for unit tests) always answers "ready", so a native build blocks in read() with
+# the answer unwritten and cannot serve one request at a time. The native build therefore compiles copies of the
+# sample and the kit in which only that fallback is replaced by the POSIX equivalent, poll(2) on fd 0
+# (benchmarks/native/rust-stdin-poll.rs, spliced in by rust-patch.py); samples/ and guest-kits/ are not modified.
+kit="$root/guest-kits/rust"
 if ! fresh "$out/rust-notes" "$samples"/rust-notes/src/*.rs "$samples/rust-notes/Cargo.toml" \
-    "$samples/rust-notes/Cargo.lock" "$here/rust-stdin-poll.rs" "$here/rust-patch.py"; then
+    "$samples/rust-notes/Cargo.lock" "$kit"/src/*.rs "$kit/Cargo.toml" "$here/rust-stdin-poll.rs" "$here/rust-patch.py"; then
   echo "building rust-notes (native)"
-  src="$out/rust-notes-src"
-  rm -rf "$src" && mkdir -p "$src"
-  cp -r "$samples/rust-notes/src" "$samples/rust-notes/Cargo.toml" "$samples/rust-notes/Cargo.lock" "$src/"
-  python3 "$here/rust-patch.py" "$src/src/stdio.rs" "$here/rust-stdin-poll.rs"
-  (cd "$src" && env -u RUSTFLAGS -u RUSTC cargo build --release --locked --quiet \
+  src="$out/rust-src"
+  rm -rf "$src" && mkdir -p "$src/samples/rust-notes" "$src/guest-kits/rust"
+  cp -r "$samples/rust-notes/src" "$samples/rust-notes/Cargo.toml" "$samples/rust-notes/Cargo.lock" \
+    "$src/samples/rust-notes/"
+  cp -r "$kit/src" "$kit/Cargo.toml" "$src/guest-kits/rust/"
+  python3 "$here/rust-patch.py" "$src/guest-kits/rust/src/stdio.rs" "$here/rust-stdin-poll.rs"
+  (cd "$src/samples/rust-notes" && env -u RUSTFLAGS -u RUSTC cargo build --release --locked --quiet \
      --target x86_64-unknown-linux-gnu --target-dir "$out/rust-target")
   cp "$out/rust-target/x86_64-unknown-linux-gnu/release/rust-notes" "$out/rust-notes"
 fi

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Writes the JSON-RPC lines the suite's Java client sends, byte for byte, for the peer drivers
@@ -58,10 +59,13 @@ public final class PeerLines {
     private static final class Recorder implements AutoCloseable {
         private final List<byte[]> lines = new ArrayList<>();
         private final ExecutorService answers = Executors.newSingleThreadExecutor();
+        private final ExecutorService events = Executors.newSingleThreadExecutor();
+        private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
         final McpSession session;
 
         Recorder(String sample) {
-            session = McpSession.builder(sample).sender(this::receive).build();
+            session = McpSession.builder(sample).sender(this::receive).eventExecutor(events).scheduler(timers)
+                    .build();
         }
 
         private synchronized void receive(byte[] line) {
@@ -106,6 +110,8 @@ public final class PeerLines {
         public void close() {
             session.close();
             answers.shutdown();
+            events.shutdown();
+            timers.shutdown();
         }
     }
 }
