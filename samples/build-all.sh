@@ -11,7 +11,8 @@ clean_dir=""
 if [ "${1:-}" = "--clean" ]; then
   shift
   clean_dir="$(mktemp -d)"
-  export GOCACHE="$clean_dir/gocache" CARGO_TARGET_DIR="$clean_dir/cargo-target"
+  # Rust crates of this repository build in a fixed directory (guest-kits/rust/build-wasip1.sh): emptied instead.
+  export GOCACHE="$clean_dir/gocache" MCPWASM_WASIP1_CLEAN=1
   trap 'chmod -R u+w "$clean_dir" 2>/dev/null; rm -rf "$clean_dir"' EXIT
 fi
 here="$(cd "$(dirname "$0")" && pwd)"
