@@ -29,13 +29,16 @@ public final class ModuleCompiler {
     private static final Pattern FUNCTION_INDEX = Pattern.compile("WASM function index: (\\d+)");
     private static final int MAX_INTERPRETED = 10_000;
     /**
-     * Functions with fewer instructions are not probed for being too large. The most bytes of JVM code per wasm
-     * instruction in go-sdk-memory is 5.1 in a function of over 200 instructions and 3.3 over 1,000 (12,288 x 3.3
-     * is 40 KB); go-sdk-memory's two refused functions have 22,772 and 32,187 instructions, and its largest compiled
-     * one, 20,599 instructions, made 57,410 bytes. Each candidate is compiled twice (probe and compile), so the bar is
-     * set where refusals start rather than far below.
+     * Functions whose body is at most this many bytes of wasm are not probed for being too large: the
+     * {@link FunctionOutliner}'s own bar ({@code Limits.hugeAbove}), over which it cuts every function down. Measured on
+     * go-sdk-memory's 40 largest functions, Endive makes 1.24-1.35 bytes of JVM code per byte of wasm, so a body of
+     * 40,000 bytes stays under 64 KiB with margin; its two refused functions have 50,793 and 78,661 bytes, its largest
+     * compiled one 45,757. After the outliner there is nothing to probe (it ran for the Go sample's four functions of
+     * 28-37 KB when the bar was 12,288 instructions: 0.7 s of CPU for nothing); with the outliner off, or for a module it
+     * leaves unchanged, the probe finds what the compiler would refuse. A smaller function refused anyway is caught by
+     * the caller's retry.
      */
-    static final int CANDIDATE_INSTRUCTIONS = 12_288;
+    static final int CANDIDATE_BYTES = FunctionOutliner.Limits.DEFAULT.hugeAbove();
     /**
      * Wasm functions per generated class. Endive starts at 12,288 and halves the count each time a class comes out
      * too large (over 65,535 constants), emitting every function again from the start; a big module (the Go sample)
@@ -99,12 +102,8 @@ public final class ModuleCompiler {
                 classes = builder.build().compile().collector();
                 break;
             } catch (WasmEngineException e) {
-                Matcher m = FUNCTION_INDEX.matcher(String.valueOf(e.getMessage()));
-                if (!m.find() || interpreted.size() >= MAX_INTERPRETED) {
-                    throw e;
-                }
-                int index = Integer.parseInt(m.group(1));
-                if (!interpreted.add(index)) {
+                int index = refusedFunction(e);
+                if (index < 0 || interpreted.size() >= MAX_INTERPRETED || !interpreted.add(index)) {
                     throw e;
                 }
                 LOG.info("module '{}': compiler refused function {} ({}); it will run on the interpreter",
@@ -131,13 +130,13 @@ public final class ModuleCompiler {
      * compiled: the compiler only notices a refusal when it writes out the class holding the function, and then
      * starts again from the first function, so N refusals would compile the module N+1 times.
      *
-     * <p>How: every function of at least {@link #CANDIDATE_INSTRUCTIONS} instructions is a candidate. The module is
+     * <p>How: every function whose body is over {@link #CANDIDATE_BYTES} bytes is a candidate. The module is
      * compiled with every other function left to the interpreter (each becomes a few bytes of stub), and the compile
      * is stopped as soon as all function classes are written (a refusal, reported by function index, puts the
      * function on the list and that small compile is run again). So the answer is Endive's own, and costs a compile
      * of the candidates only. A function under the threshold that is refused anyway is still caught by the caller's
-     * retry. The probe's cost is a second compile of the candidates, at most that of one retry; in the Go samples the
-     * candidates are a few dozen of some 10,000 functions.
+     * retry. The probe's cost is a second compile of the candidates, at most that of one retry; after the outliner there
+     * are none.
      *
      * @return the function indices (imports counted) to run on the interpreter; empty when none or when the probe
      *         could not tell
@@ -150,7 +149,7 @@ public final class ModuleCompiler {
         int count = module.codeSection().functionBodyCount();
         Set<Integer> others = new HashSet<>();
         for (int i = 0; i < count; i++) {
-            if (module.codeSection().getFunctionBody(i).instructions().size() < CANDIDATE_INSTRUCTIONS) {
+            if (bodyBytes(module, i) <= CANDIDATE_BYTES) {
                 others.add(imports + i);
             }
         }
@@ -170,8 +169,8 @@ public final class ModuleCompiler {
             } catch (StopAfterFunctions.Done done) {
                 return refused;
             } catch (WasmEngineException e) {
-                Matcher m = FUNCTION_INDEX.matcher(String.valueOf(e.getMessage()));
-                if (!m.find() || !refused.add(Integer.parseInt(m.group(1))) || refused.size() > MAX_INTERPRETED) {
+                int index = refusedFunction(e);
+                if (index < 0 || !refused.add(index) || refused.size() > MAX_INTERPRETED) {
                     return refused;
                 }
             } catch (RuntimeException e) { // e.g. a class of all those stubs too large: leave it to the real compile
@@ -179,6 +178,19 @@ public final class ModuleCompiler {
                 return refused;
             }
         }
+    }
+
+    /** The function index a compiler refusal names, or -1 when {@code e} is not such a refusal. */
+    private static int refusedFunction(WasmEngineException e) {
+        Matcher m = FUNCTION_INDEX.matcher(String.valueOf(e.getMessage()));
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** Bytes of wasm code of defined function {@code i}, from its first instruction to its last. */
+    static int bodyBytes(WasmModule module, int i) {
+        var instructions = module.codeSection().getFunctionBody(i).instructions();
+        return instructions.isEmpty() ? 0
+                : instructions.get(instructions.size() - 1).address() - instructions.get(0).address();
     }
 
     /**
